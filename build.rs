@@ -1,0 +1,255 @@
+//! Generates the raw endpoint crate from `spec/`.
+//!
+//! Writes three files into `OUT_DIR`, included by `generated/lib.rs`:
+//! - `progenitor.rs`: the client and its types, from `spec/engine-api.json`;
+//! - `open_enums.rs`: every named string enum of the description, with an
+//!   `Other(String)` case so that values newer than the description decode;
+//!   progenitor is told to use these in place of its own closed enums;
+//! - `version_table.rs`: `spec/versions.json` as sorted static slices.
+//!
+//! Nothing here knows about particular endpoints: fixes to the description
+//! belong in `xtask/src/rules.rs`, which writes `spec/`.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
+use serde_json::Value;
+
+const SPEC: &str = "spec/engine-api.json";
+const VERSIONS: &str = "spec/versions.json";
+
+fn main() {
+    println!("cargo:rerun-if-changed={SPEC}");
+    println!("cargo:rerun-if-changed={VERSIONS}");
+    println!("cargo:rerun-if-changed=build.rs");
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+
+    let text = read(SPEC);
+    let raw: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{SPEC}: {e}"));
+    let spec: openapiv3::OpenAPI = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{SPEC}: {e}"));
+
+    let enums = string_enums(&raw);
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Positional)
+        .with_tag(TagStyle::Merged)
+        .with_derive("PartialEq");
+    for e in &enums {
+        let mut impls = vec![TypeImpl::Display, TypeImpl::FromStr];
+        if e.default.is_some() {
+            impls.push(TypeImpl::Default);
+        }
+        settings.with_replacement(&e.name, format!("crate::enums::{}", e.name), impls.into_iter());
+    }
+    // Timestamps stay strings: engines send forms (zero times, no zone,
+    // nanoseconds) that a strict parser rejects, and one bad timestamp must
+    // not fail a whole answer.
+    settings.with_conversion(
+        schemars_string_format("date-time"),
+        "::std::string::String",
+        [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+    );
+    let mut generator = Generator::new(&settings);
+    let tokens = generator
+        .generate_tokens(&spec)
+        .unwrap_or_else(|e| panic!("progenitor could not generate the client from {SPEC}: {e}"));
+    let file: syn::File = syn::parse2(tokens).expect("progenitor emits valid Rust");
+    write(&out.join("progenitor.rs"), &prettyplease::unparse(&file));
+
+    write(&out.join("open_enums.rs"), &open_enums(&enums));
+
+    let table: Value = serde_json::from_str(&read(VERSIONS)).unwrap_or_else(|e| panic!("{VERSIONS}: {e}"));
+    write(&out.join("version_table.rs"), &version_table(&table));
+}
+
+fn read(path: &str) -> String {
+    let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    std::fs::read_to_string(Path::new(&dir).join(path))
+        .unwrap_or_else(|e| panic!("{path}: {e} (run `cargo xtask regen`)"))
+}
+
+fn write(path: &Path, contents: &str) {
+    std::fs::write(path, contents).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+fn schemars_string_format(format: &str) -> schemars::schema::SchemaObject {
+    schemars::schema::SchemaObject {
+        instance_type: Some(schemars::schema::InstanceType::String.into()),
+        format: Some(format.to_string()),
+        ..Default::default()
+    }
+}
+
+struct StringEnum {
+    name: String,
+    values: Vec<String>,
+    default: Option<String>,
+}
+
+fn string_enums(spec: &Value) -> Vec<StringEnum> {
+    let schemas = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .expect("components.schemas");
+    schemas
+        .iter()
+        .filter(|(_, s)| s.get("type").and_then(Value::as_str) == Some("string"))
+        .filter_map(|(name, s)| {
+            let values = s.get("enum")?.as_array()?;
+            Some(StringEnum {
+                name: name.clone(),
+                values: values.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+                default: s.get("default").and_then(Value::as_str).map(str::to_string),
+            })
+        })
+        .collect()
+}
+
+/// A Rust variant name for an enum value: `json-file` -> `JsonFile`,
+/// `""` -> `Empty`.
+fn variant_name(value: &str, taken: &mut BTreeSet<String>) -> String {
+    let mut name = String::new();
+    let mut upper = true;
+    for c in value.chars() {
+        if c.is_ascii_alphanumeric() {
+            if upper {
+                name.push(c.to_ascii_uppercase());
+            } else {
+                name.push(c);
+            }
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    if name.is_empty() {
+        name.push_str("Empty");
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if name == "Other" || name == "Self" {
+        name.push_str("Value");
+    }
+    while !taken.insert(name.clone()) {
+        name.push('_');
+    }
+    name
+}
+
+fn open_enums(enums: &[StringEnum]) -> String {
+    let mut s = String::from("// Generated by build.rs from spec/engine-api.json; do not edit.\n\n");
+    for e in enums {
+        let mut taken = BTreeSet::new();
+        let variants: Vec<(String, &str)> =
+            e.values.iter().map(|v| (variant_name(v, &mut taken), v.as_str())).collect();
+        let n = &e.name;
+        writeln!(s, "/// The `{n}` values of the Engine API. Values this version of the").unwrap();
+        writeln!(s, "/// crate does not know decode as [`{n}::Other`], so newer engines never").unwrap();
+        writeln!(s, "/// fail a whole answer.").unwrap();
+        writeln!(s, "#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]").unwrap();
+        writeln!(s, "pub enum {n} {{").unwrap();
+        for (v, value) in &variants {
+            writeln!(s, "    /// `{value:?}`").unwrap();
+            writeln!(s, "    {v},").unwrap();
+        }
+        writeln!(s, "    /// A value not in the description this crate was generated from.").unwrap();
+        writeln!(s, "    Other(::std::string::String),").unwrap();
+        writeln!(s, "}}\n").unwrap();
+
+        writeln!(s, "impl {n} {{").unwrap();
+        writeln!(s, "    /// Every value the description lists, in its order.").unwrap();
+        write!(s, "    pub const KNOWN: &'static [{n}] = &[").unwrap();
+        for (v, _) in &variants {
+            write!(s, "{n}::{v}, ").unwrap();
+        }
+        writeln!(s, "];\n").unwrap();
+        writeln!(s, "    /// The value as the Engine spells it.").unwrap();
+        writeln!(s, "    pub fn as_str(&self) -> &str {{\n        match self {{").unwrap();
+        for (v, value) in &variants {
+            writeln!(s, "            {n}::{v} => {value:?},").unwrap();
+        }
+        writeln!(s, "            {n}::Other(other) => other.as_str(),\n        }}\n    }}\n}}\n").unwrap();
+
+        writeln!(s, "impl ::std::convert::From<&str> for {n} {{").unwrap();
+        writeln!(s, "    fn from(value: &str) -> Self {{\n        match value {{").unwrap();
+        for (v, value) in &variants {
+            writeln!(s, "            {value:?} => {n}::{v},").unwrap();
+        }
+        writeln!(s, "            other => {n}::Other(other.to_string()),\n        }}\n    }}\n}}\n").unwrap();
+
+        writeln!(
+            s,
+            "impl ::std::convert::From<::std::string::String> for {n} {{\n    fn from(value: ::std::string::String) -> Self {{\n        match {n}::from(value.as_str()) {{\n            {n}::Other(_) => {n}::Other(value),\n            known => known,\n        }}\n    }}\n}}\n"
+        )
+        .unwrap();
+        writeln!(
+            s,
+            "impl ::std::str::FromStr for {n} {{\n    type Err = ::std::convert::Infallible;\n    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {{\n        Ok({n}::from(value))\n    }}\n}}\n"
+        )
+        .unwrap();
+        writeln!(
+            s,
+            "impl ::std::fmt::Display for {n} {{\n    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{\n        f.write_str(self.as_str())\n    }}\n}}\n"
+        )
+        .unwrap();
+        writeln!(
+            s,
+            "impl ::serde::Serialize for {n} {{\n    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {{\n        serializer.serialize_str(self.as_str())\n    }}\n}}\n"
+        )
+        .unwrap();
+        writeln!(
+            s,
+            "impl<'de> ::serde::Deserialize<'de> for {n} {{\n    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {{\n        deserializer.deserialize_str(crate::enums::OpenEnumVisitor::<{n}>::new())\n    }}\n}}\n"
+        )
+        .unwrap();
+        if let Some(default) = &e.default {
+            writeln!(
+                s,
+                "impl ::std::default::Default for {n} {{\n    fn default() -> Self {{\n        {n}::from({default:?})\n    }}\n}}\n"
+            )
+            .unwrap();
+        }
+    }
+    s
+}
+
+fn version_lit(v: &str) -> String {
+    let (major, minor) = v.split_once('.').unwrap_or_else(|| panic!("bad version {v}"));
+    format!("ApiVersion::new({major}, {minor})")
+}
+
+fn availability_lit(a: &Value) -> String {
+    let since = version_lit(a["since"].as_str().expect("since"));
+    let until = match a.get("until").and_then(Value::as_str) {
+        Some(u) => format!("Some({})", version_lit(u)),
+        None => "None".into(),
+    };
+    let map = a.get("map").and_then(Value::as_bool).unwrap_or(false);
+    format!("Availability {{ since: {since}, until: {until}, map: {map} }}")
+}
+
+fn version_table(t: &Value) -> String {
+    let mut s = String::from("// Generated by build.rs from spec/versions.json; do not edit.\n\n");
+    writeln!(s, "/// The oldest API version the table covers.").unwrap();
+    writeln!(s, "pub const OLDEST: ApiVersion = {};", version_lit(t["oldest"].as_str().expect("oldest"))).unwrap();
+    writeln!(s, "/// The API version the client was generated for.").unwrap();
+    writeln!(s, "pub const NEWEST: ApiVersion = {};\n", version_lit(t["newest"].as_str().expect("newest"))).unwrap();
+    writeln!(s, "pub(crate) static OPERATIONS: &[(&str, Availability)] = &[").unwrap();
+    for (op, a) in t["operations"].as_object().expect("operations") {
+        writeln!(s, "    ({op:?}, {}),", availability_lit(a)).unwrap();
+    }
+    writeln!(s, "];\n").unwrap();
+    for (key, name) in [("parameters", "PARAMETERS"), ("fields", "FIELDS"), ("bodies", "BODIES")] {
+        writeln!(s, "pub(crate) static {name}: &[(&str, &str, Availability)] = &[").unwrap();
+        for (outer, inner) in t[key].as_object().expect(key) {
+            for (path, a) in inner.as_object().expect(key) {
+                writeln!(s, "    ({outer:?}, {path:?}, {}),", availability_lit(a)).unwrap();
+            }
+        }
+        writeln!(s, "];\n").unwrap();
+    }
+    s
+}

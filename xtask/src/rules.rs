@@ -1,0 +1,584 @@
+//! The Engine-specific fixes applied to the converted description, one named
+//! rule each.
+//!
+//! Every rule returns how many places it changed. A rule that changes nothing
+//! fails the regen: upstream fixed what it worked around (or moved it), so it
+//! must be revisited rather than left to pile up. Rules that only apply to
+//! some API versions say so in [`RULES`].
+
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Map, Value};
+
+use crate::upstream::{parse_minor, History};
+
+/// A rule's context: the whole upstream history and the version being
+/// generated.
+pub struct Ctx<'a> {
+    pub history: &'a History,
+    pub target: &'a str,
+}
+
+type RuleFn = fn(&mut Value, &Ctx) -> Result<usize>;
+
+/// A named fix, with the one-line reason it exists and the API versions it
+/// applies to (inclusive minor numbers).
+pub struct Rule {
+    pub name: &'static str,
+    pub reason: &'static str,
+    pub versions: (u32, u32),
+    pub apply: RuleFn,
+}
+
+/// Every rule, in the order they run.
+pub const RULES: &[Rule] = &[
+    Rule {
+        name: "request_body_single_media_type",
+        reason: "progenitor accepts one media type per body: JSON where offered, else raw bytes",
+        versions: (25, 99),
+        apply: request_body_single_media_type,
+    },
+    Rule {
+        name: "error_responses_as_json_ranges",
+        reason: "the engine answers any 4xx/5xx (documented or not) with a JSON ErrorResponse",
+        versions: (25, 99),
+        apply: error_responses_as_json_ranges,
+    },
+    Rule {
+        name: "head_responses_have_no_body",
+        reason: "a HEAD answer never has a body to decode",
+        versions: (25, 99),
+        apply: head_responses_have_no_body,
+    },
+    Rule {
+        name: "streamed_responses_are_bytes",
+        reason: "these answers are long byte or JSON-lines streams; typed or empty decoding drops them",
+        versions: (25, 99),
+        apply: streamed_responses_are_bytes,
+    },
+    Rule {
+        name: "upgrade_endpoints",
+        reason: "attach, exec start and session hijack the connection (101 Upgrade) for a duplex stream",
+        versions: (25, 99),
+        apply: upgrade_endpoints,
+    },
+    Rule {
+        name: "one_success_response",
+        reason: "progenitor needs one success shape; SystemAuth's empty 204 is the body-less case of 200",
+        versions: (25, 99),
+        apply: one_success_response,
+    },
+    Rule {
+        name: "required_only_if_always_required",
+        reason: "a field older engines may omit cannot be required when decoding their answers",
+        versions: (25, 99),
+        apply: required_only_if_always_required,
+    },
+    Rule {
+        name: "go_nil_collections_decode",
+        reason: "Go encodes nil slices and maps as null, so every array and map may be null",
+        versions: (25, 99),
+        apply: go_nil_collections_decode,
+    },
+    Rule {
+        name: "keep_unknown_fields",
+        reason: "fields an engine sends that the schema lacks are kept in an `extra` map, not dropped",
+        versions: (25, 99),
+        apply: keep_unknown_fields,
+    },
+    Rule {
+        name: "open_string_enums",
+        reason: "engines send enum values newer than the schema; named enums get an `Other` case in build.rs",
+        versions: (25, 99),
+        apply: open_string_enums,
+    },
+];
+
+/// Runs every rule that applies to the target version. Returns one report
+/// line per rule.
+pub fn apply_all(spec: &mut Value, history: &History, target: &str) -> Result<Vec<String>> {
+    let minor = parse_minor(target)?;
+    let ctx = Ctx { history, target };
+    let mut report = Vec::new();
+    for rule in RULES {
+        if minor < rule.versions.0 || minor > rule.versions.1 {
+            continue;
+        }
+        let changed = (rule.apply)(spec, &ctx).with_context(|| format!("rule {}", rule.name))?;
+        if changed == 0 {
+            bail!(
+                "rule `{}` no longer finds anything to fix in v{target} ({}); remove it or narrow its versions",
+                rule.name,
+                rule.reason
+            );
+        }
+        report.push(format!("{:<36} {changed:>4} changes  ({})", rule.name, rule.reason));
+    }
+    Ok(report)
+}
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+/// Calls `f(path, method, operation)` for every operation.
+fn for_each_op(spec: &mut Value, mut f: impl FnMut(&str, &str, &mut Map<String, Value>) -> Result<()>) -> Result<()> {
+    let paths = spec.get_mut("paths").and_then(Value::as_object_mut).context("no paths")?;
+    for (path, item) in paths.iter_mut() {
+        for (method, op) in item.as_object_mut().context("path item")?.iter_mut() {
+            let op = op.as_object_mut().context("operation")?;
+            f(path, method, op)?;
+        }
+    }
+    Ok(())
+}
+
+fn op_id(op: &Map<String, Value>) -> &str {
+    op.get("operationId").and_then(Value::as_str).unwrap_or_default()
+}
+
+fn is_json(media_type: &str) -> bool {
+    media_type == "application/json" || media_type.starts_with("application/json;")
+}
+
+fn binary_schema() -> Value {
+    json!({ "type": "string", "format": "binary" })
+}
+
+/// Where a schema sits, used to name what a rule pulls out of it.
+#[derive(Clone)]
+struct Site {
+    name: String,
+}
+
+impl Site {
+    fn child(&self, part: &str) -> Site {
+        Site { name: format!("{}{}", self.name, pascal(part)) }
+    }
+}
+
+fn pascal(s: &str) -> String {
+    let mut out = String::new();
+    let mut upper = true;
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            if upper {
+                out.push(c.to_ascii_uppercase());
+            } else {
+                out.push(c);
+            }
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    out
+}
+
+/// Visits every schema object in the description (components, parameters,
+/// bodies, responses and headers), parents before children.
+fn visit_all_schemas(spec: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>, &Site) -> Result<()>) -> Result<()> {
+    if let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        for (name, s) in schemas.iter_mut() {
+            visit_schema(s, &Site { name: name.clone() }, f)?;
+        }
+    }
+    for_each_op(spec, |_, _, op| {
+        let id = op_id(op).to_string();
+        if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+            for p in params {
+                let pname = p.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+                if let Some(s) = p.get_mut("schema") {
+                    visit_schema(s, &Site { name: format!("{id}{}", pascal(&pname)) }, f)?;
+                }
+            }
+        }
+        if let Some(content) = op.get_mut("requestBody").and_then(|b| b.get_mut("content")).and_then(Value::as_object_mut) {
+            for mt in content.values_mut() {
+                if let Some(s) = mt.get_mut("schema") {
+                    visit_schema(s, &Site { name: format!("{id}Body") }, f)?;
+                }
+            }
+        }
+        if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+            for (status, r) in responses.iter_mut() {
+                if let Some(content) = r.get_mut("content").and_then(Value::as_object_mut) {
+                    for mt in content.values_mut() {
+                        if let Some(s) = mt.get_mut("schema") {
+                            visit_schema(s, &Site { name: format!("{id}Response{status}") }, f)?;
+                        }
+                    }
+                }
+                if let Some(headers) = r.get_mut("headers").and_then(Value::as_object_mut) {
+                    for (h, hv) in headers.iter_mut() {
+                        if let Some(s) = hv.get_mut("schema") {
+                            visit_schema(s, &Site { name: format!("{id}{}", pascal(h)) }, f)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+fn visit_schema(s: &mut Value, site: &Site, f: &mut dyn FnMut(&mut Map<String, Value>, &Site) -> Result<()>) -> Result<()> {
+    let Some(obj) = s.as_object_mut() else {
+        return Ok(());
+    };
+    f(obj, site)?;
+    if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
+        for (name, p) in props.iter_mut() {
+            visit_schema(p, &site.child(name), f)?;
+        }
+    }
+    if let Some(items) = obj.get_mut("items") {
+        visit_schema(items, &site.child("Item"), f)?;
+    }
+    if let Some(ap) = obj.get_mut("additionalProperties") {
+        visit_schema(ap, &site.child("Value"), f)?;
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(parts) = obj.get_mut(key).and_then(Value::as_array_mut) {
+            for part in parts {
+                visit_schema(part, site, f)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// The rules
+
+fn request_body_single_media_type(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    for_each_op(spec, |_, _, op| {
+        let Some(content) = op.get_mut("requestBody").and_then(|b| b.get_mut("content")).and_then(Value::as_object_mut) else {
+            return Ok(());
+        };
+        let json_mt = content.keys().find(|k| is_json(k)).cloned();
+        let single_binary = content.len() == 1 && content.contains_key("application/octet-stream");
+        if content.len() == 1 && (json_mt.is_some() || single_binary) {
+            return Ok(());
+        }
+        let replacement = match json_mt {
+            Some(mt) => {
+                let v = content[&mt].clone();
+                (mt, v)
+            }
+            None => ("application/octet-stream".to_string(), json!({ "schema": binary_schema() })),
+        };
+        content.clear();
+        content.insert(replacement.0, replacement.1);
+        changed += 1;
+        Ok(())
+    })?;
+    Ok(changed)
+}
+
+fn error_responses_as_json_ranges(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    for_each_op(spec, |_, _, op| {
+        let responses = op.get_mut("responses").and_then(Value::as_object_mut).context("responses")?;
+        let codes: Vec<String> = responses
+            .keys()
+            .filter(|k| matches!(k.as_bytes().first(), Some(b'4' | b'5')) && k.len() == 3 && k.ends_with(|c: char| c.is_ascii_digit()))
+            .cloned()
+            .collect();
+        if codes.is_empty() {
+            return Ok(());
+        }
+        for code in &codes {
+            responses.remove(code);
+        }
+        for range in ["4XX", "5XX"] {
+            responses.insert(
+                range.into(),
+                json!({
+                    "description": "",
+                    "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorResponse" } } }
+                }),
+            );
+        }
+        changed += codes.len();
+        Ok(())
+    })?;
+    Ok(changed)
+}
+
+fn head_responses_have_no_body(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    for_each_op(spec, |_, method, op| {
+        if method != "head" {
+            return Ok(());
+        }
+        for r in op.get_mut("responses").and_then(Value::as_object_mut).context("responses")?.values_mut() {
+            if r.as_object_mut().and_then(|r| r.remove("content")).is_some() {
+                changed += 1;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(changed)
+}
+
+/// Operations whose success answer is a stream of bytes or of JSON lines.
+const STREAMED: &[&str] = &[
+    "ContainerExport",
+    "ContainerArchive",
+    "ContainerStats",
+    "ImageBuild",
+    "ImageCreate",
+    "ImagePush",
+    "ImageLoad",
+    "PluginPull",
+    "PluginUpgrade",
+    "PluginPush",
+    "SystemEvents",
+];
+
+fn streamed_responses_are_bytes(spec: &mut Value, ctx: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    let mut seen = Vec::new();
+    for_each_op(spec, |_, _, op| {
+        let id = op_id(op).to_string();
+        if !STREAMED.contains(&id.as_str()) {
+            return Ok(());
+        }
+        seen.push(id.clone());
+        let responses = op.get_mut("responses").and_then(Value::as_object_mut).context("responses")?;
+        let mut success: Vec<String> = responses.keys().filter(|k| k.starts_with('2')).cloned().collect();
+        success.sort();
+        let Some(first) = success.first().cloned() else {
+            bail!("{id} has no success response");
+        };
+        let r = responses[&first].as_object_mut().context("response")?;
+        let already_bytes = r.get("content").and_then(Value::as_object).is_some_and(|c| {
+            !c.is_empty() && c.keys().all(|k| !is_json(k))
+        });
+        if already_bytes {
+            // SystemEvents streams as JSON lines with a non-JSON media type
+            // from v1.4x on; only older descriptions need the fix.
+            if id == "SystemEvents" {
+                return Ok(());
+            }
+            bail!("{id}: success response already streams bytes; drop it from STREAMED");
+        }
+        // A success with a body is always 200; a documented 204 is wrong.
+        for code in &success {
+            responses.remove(code);
+        }
+        responses.insert(
+            "200".into(),
+            json!({ "description": "", "content": { "application/octet-stream": { "schema": binary_schema() } } }),
+        );
+        changed += 1;
+        Ok(())
+    })?;
+    for id in STREAMED {
+        if !seen.iter().any(|s| s == id) && ctx.target_has(id) {
+            bail!("{id} not found");
+        }
+    }
+    Ok(changed)
+}
+
+/// Operations that switch protocols and hand back the raw connection.
+const UPGRADES: &[&str] = &["ContainerAttach", "ContainerAttachWebsocket", "ExecStart", "Session"];
+
+fn upgrade_endpoints(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    for_each_op(spec, |_, _, op| {
+        let id = op_id(op);
+        if !UPGRADES.contains(&id) {
+            return Ok(());
+        }
+        op.insert("x-dropshot-websocket".into(), json!({}));
+        let responses = op.get_mut("responses").and_then(Value::as_object_mut).context("responses")?;
+        // Without an upgrade the engine writes the stream on a hijacked
+        // HTTP/1.0-style 200; the upgrade (101) is the one a client asks for.
+        responses.retain(|k, _| !k.starts_with('1') && !k.starts_with('2'));
+        responses.insert("101".into(), json!({ "description": "" }));
+        changed += 1;
+        Ok(())
+    })?;
+    Ok(changed)
+}
+
+fn one_success_response(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    for_each_op(spec, |_, _, op| {
+        let responses = op.get_mut("responses").and_then(Value::as_object_mut).context("responses")?;
+        let success: Vec<String> = responses.keys().filter(|k| k.starts_with('2')).cloned().collect();
+        if success.len() < 2 {
+            return Ok(());
+        }
+        let with_body: Vec<&String> = success.iter().filter(|k| responses[*k].get("content").is_some()).collect();
+        if with_body.len() != 1 {
+            bail!("{}: cannot choose among success responses {success:?}", op_id(op));
+        }
+        let keep = with_body[0].clone();
+        for code in success.iter().filter(|c| **c != keep) {
+            responses.remove(code);
+            changed += 1;
+        }
+        Ok(())
+    })?;
+    Ok(changed)
+}
+
+fn required_only_if_always_required(spec: &mut Value, ctx: &Ctx) -> Result<usize> {
+    let older: Vec<&Value> = ctx.history.up_to(ctx.target).map(|v| &v.doc).collect();
+    let mut changed = 0;
+    let schemas = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut).context("schemas")?;
+    for (name, s) in schemas.iter_mut() {
+        relax_required(s, &format!("/definitions/{}", escape_pointer(name)), &older, &mut changed);
+    }
+    Ok(changed)
+}
+
+fn escape_pointer(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+fn relax_required(s: &mut Value, pointer: &str, history: &[&Value], changed: &mut usize) {
+    let Some(obj) = s.as_object_mut() else { return };
+    if let Some(req) = obj.get_mut("required").and_then(Value::as_array_mut) {
+        req.retain(|field| {
+            let always = history.iter().all(|doc| {
+                doc.pointer(&format!("{pointer}/required"))
+                    .and_then(Value::as_array)
+                    .is_some_and(|r| r.contains(field))
+            });
+            if !always {
+                *changed += 1;
+            }
+            always
+        });
+        if req.is_empty() {
+            obj.remove("required");
+        }
+    }
+    if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
+        for (name, p) in props.iter_mut() {
+            relax_required(p, &format!("{pointer}/properties/{}", escape_pointer(name)), history, changed);
+        }
+    }
+    if let Some(items) = obj.get_mut("items") {
+        relax_required(items, &format!("{pointer}/items"), history, changed);
+    }
+    if let Some(ap) = obj.get_mut("additionalProperties") {
+        relax_required(ap, &format!("{pointer}/additionalProperties"), history, changed);
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(parts) = obj.get_mut(key).and_then(Value::as_array_mut) {
+            for (i, part) in parts.iter_mut().enumerate() {
+                relax_required(part, &format!("{pointer}/{key}/{i}"), history, changed);
+            }
+        }
+    }
+}
+
+fn is_map(obj: &Map<String, Value>) -> bool {
+    obj.get("type").is_some_and(|t| t == "object")
+        && !obj.contains_key("properties")
+        && obj.get("additionalProperties").is_some_and(|ap| ap != &Value::Bool(false))
+}
+
+fn go_nil_collections_decode(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    visit_all_schemas(spec, &mut |obj, _| {
+        let collection = obj.get("type").is_some_and(|t| t == "array") || is_map(obj);
+        if collection && obj.get("nullable") != Some(&Value::Bool(true)) {
+            obj.insert("nullable".into(), true.into());
+            changed += 1;
+        }
+        Ok(())
+    })?;
+    Ok(changed)
+}
+
+fn keep_unknown_fields(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    visit_all_schemas(spec, &mut |obj, _| {
+        if obj.contains_key("properties") && !obj.contains_key("additionalProperties") {
+            obj.insert("additionalProperties".into(), json!({}));
+            changed += 1;
+        }
+        Ok(())
+    })?;
+    Ok(changed)
+}
+
+fn is_string_enum(obj: &Map<String, Value>) -> bool {
+    obj.get("type").is_some_and(|t| t == "string") && obj.get("enum").is_some_and(Value::is_array)
+}
+
+/// Moves every inline string enum into a named schema (named after where it
+/// sat), so that build.rs can give each one an `Other(String)` case.
+fn open_string_enums(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut hoisted: Vec<(String, Value)> = Vec::new();
+    let taken: std::collections::BTreeSet<String> = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut names = taken.clone();
+    let mut named_enums = 0;
+    visit_all_schemas(spec, &mut |obj, site| {
+        // Parameters stay closed: they are only sent, never decoded.
+        let mut replace = |child: &mut Value, child_site: &Site| -> Result<()> {
+            let Some(c) = child.as_object_mut() else { return Ok(()) };
+            if !is_string_enum(c) {
+                return Ok(());
+            }
+            let mut name = child_site.name.clone();
+            while names.contains(&name) {
+                name.push_str("Enum");
+            }
+            names.insert(name.clone());
+            let mut def = c.clone();
+            let nullable = def.remove("nullable").is_some_and(|n| n == true);
+            let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
+            *child = if nullable { json!({ "allOf": [reference], "nullable": true }) } else { reference };
+            hoisted.push((name, Value::Object(def)));
+            Ok(())
+        };
+        if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
+            for (pname, p) in props.iter_mut() {
+                replace(p, &site.child(pname))?;
+            }
+        }
+        if let Some(items) = obj.get_mut("items") {
+            replace(items, &site.child("Item"))?;
+        }
+        if let Some(ap) = obj.get_mut("additionalProperties") {
+            replace(ap, &site.child("Value"))?;
+        }
+        Ok(())
+    })?;
+    if let Some(schemas) = spec.pointer("/components/schemas").and_then(Value::as_object) {
+        named_enums = schemas.values().filter(|s| s.as_object().is_some_and(is_string_enum)).count();
+    }
+    let changed = hoisted.len();
+    let schemas = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut).context("schemas")?;
+    for (name, def) in hoisted {
+        schemas.insert(name, def);
+    }
+    // Named enums need no hoisting but still count as found.
+    Ok(changed + named_enums)
+}
+
+impl Ctx<'_> {
+    /// Whether the target version has an operation with this id.
+    fn target_has(&self, op_id: &str) -> bool {
+        self.history
+            .get(self.target)
+            .ok()
+            .and_then(|v| v.doc.get("paths").and_then(Value::as_object))
+            .is_some_and(|paths| {
+                paths.values().filter_map(Value::as_object).flat_map(|item| item.values()).any(|op| {
+                    op.get("operationId").and_then(Value::as_str) == Some(op_id)
+                })
+            })
+    }
+}
