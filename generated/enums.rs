@@ -2,7 +2,11 @@
 
 use std::marker::PhantomData;
 
-include!(concat!(env!("OUT_DIR"), "/open_enums.rs"));
+#[allow(clippy::all)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/open_enums.rs"));
+}
+pub use generated::*;
 
 /// Decodes an open enum from a borrowed or owned string without an extra
 /// allocation for known values.

@@ -39,21 +39,35 @@ pub fn swagger_to_openapi(sw: &Value) -> Result<Value> {
     if sw.get("swagger").and_then(Value::as_str) != Some("2.0") {
         bail!("not a Swagger 2.0 document");
     }
-    let version = sw.pointer("/info/version").and_then(Value::as_str).unwrap_or_default();
+    let version = sw
+        .pointer("/info/version")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let global_consumes = str_list(sw.get("consumes"));
     let global_produces = str_list(sw.get("produces"));
 
     let mut schemas = Map::new();
     if let Some(defs) = sw.get("definitions").and_then(Value::as_object) {
         for (name, def) in defs {
-            schemas.insert(name.clone(), schema(def).with_context(|| format!("definition {name}"))?);
+            schemas.insert(
+                name.clone(),
+                schema(def).with_context(|| format!("definition {name}"))?,
+            );
         }
     }
 
     let mut paths = Map::new();
-    for (path, item) in sw.get("paths").and_then(Value::as_object).context("no paths")? {
+    for (path, item) in sw
+        .get("paths")
+        .and_then(Value::as_object)
+        .context("no paths")?
+    {
         let item = item.as_object().context("path item is not an object")?;
-        let shared_params = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+        let shared_params = item
+            .get("parameters")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         let mut out_item = Map::new();
         for (method, op) in item {
             if method == "parameters" {
@@ -89,7 +103,12 @@ pub fn swagger_to_openapi(sw: &Value) -> Result<Value> {
 
 fn str_list(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -101,21 +120,39 @@ fn operation(
 ) -> Result<Value> {
     let op = op.as_object().context("operation is not an object")?;
     let mut out = Map::new();
-    let id = op.get("operationId").and_then(Value::as_str).context("operation without operationId")?;
+    let id = op
+        .get("operationId")
+        .and_then(Value::as_str)
+        .context("operation without operationId")?;
     out.insert("operationId".into(), id.into());
     if let Some(tags) = op.get("tags") {
         out.insert("tags".into(), tags.clone());
     }
-    let consumes = op.get("consumes").map(|c| str_list(Some(c))).unwrap_or_else(|| global_consumes.to_vec());
-    let produces = op.get("produces").map(|p| str_list(Some(p))).unwrap_or_else(|| global_produces.to_vec());
+    let consumes = op
+        .get("consumes")
+        .map(|c| str_list(Some(c)))
+        .unwrap_or_else(|| global_consumes.to_vec());
+    let produces = op
+        .get("produces")
+        .map(|p| str_list(Some(p)))
+        .unwrap_or_else(|| global_produces.to_vec());
 
     let mut params = Vec::new();
-    let all_params = shared_params.iter().chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten());
+    let all_params = shared_params.iter().chain(
+        op.get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten(),
+    );
     for p in all_params {
-        let name = p.get("name").and_then(Value::as_str).context("parameter without name")?;
+        let name = p
+            .get("name")
+            .and_then(Value::as_str)
+            .context("parameter without name")?;
         match p.get("in").and_then(Value::as_str) {
             Some("body") => {
-                let body_schema = schema(p.get("schema").context("body parameter without schema")?)?;
+                let body_schema =
+                    schema(p.get("schema").context("body parameter without schema")?)?;
                 let mut content = Map::new();
                 for mt in &consumes {
                     content.insert(mt.clone(), json!({ "schema": body_schema }));
@@ -136,7 +173,11 @@ fn operation(
     }
 
     let mut responses = Map::new();
-    for (status, resp) in op.get("responses").and_then(Value::as_object).context("no responses")? {
+    for (status, resp) in op
+        .get("responses")
+        .and_then(Value::as_object)
+        .context("no responses")?
+    {
         let mut r = Map::new();
         r.insert("description".into(), "".into());
         if let Some(s) = resp.get("schema") {
@@ -196,7 +237,9 @@ pub fn schema(s: &Value) -> Result<Value> {
     let s = s.as_object().context("schema is not an object")?;
     let mut out = Map::new();
     if let Some(r) = s.get("$ref").and_then(Value::as_str) {
-        let name = r.strip_prefix("#/definitions/").with_context(|| format!("unsupported $ref {r}"))?;
+        let name = r
+            .strip_prefix("#/definitions/")
+            .with_context(|| format!("unsupported $ref {r}"))?;
         out.insert("$ref".into(), format!("#/components/schemas/{name}").into());
         return Ok(Value::Object(out));
     }
@@ -218,7 +261,10 @@ pub fn schema(s: &Value) -> Result<Value> {
             "properties" => {
                 let mut props = Map::new();
                 for (name, p) in v.as_object().context("properties is not an object")? {
-                    props.insert(name.clone(), schema(p).with_context(|| format!("property {name}"))?);
+                    props.insert(
+                        name.clone(),
+                        schema(p).with_context(|| format!("property {name}"))?,
+                    );
                 }
                 out.insert("properties".into(), Value::Object(props));
             }

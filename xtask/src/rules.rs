@@ -75,7 +75,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         name: "go_nil_collections_decode",
-        reason: "Go encodes nil slices and maps as null, so every array and map may be null",
+        reason: "Go encodes nil slices and maps as null; an empty object can still mean something",
         versions: (25, 99),
         apply: go_nil_collections_decode,
     },
@@ -111,7 +111,10 @@ pub fn apply_all(spec: &mut Value, history: &History, target: &str) -> Result<Ve
                 rule.reason
             );
         }
-        report.push(format!("{:<36} {changed:>4} changes  ({})", rule.name, rule.reason));
+        report.push(format!(
+            "{:<36} {changed:>4} changes  ({})",
+            rule.name, rule.reason
+        ));
     }
     Ok(report)
 }
@@ -120,8 +123,14 @@ pub fn apply_all(spec: &mut Value, history: &History, target: &str) -> Result<Ve
 // Helpers
 
 /// Calls `f(path, method, operation)` for every operation.
-fn for_each_op(spec: &mut Value, mut f: impl FnMut(&str, &str, &mut Map<String, Value>) -> Result<()>) -> Result<()> {
-    let paths = spec.get_mut("paths").and_then(Value::as_object_mut).context("no paths")?;
+fn for_each_op(
+    spec: &mut Value,
+    mut f: impl FnMut(&str, &str, &mut Map<String, Value>) -> Result<()>,
+) -> Result<()> {
+    let paths = spec
+        .get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .context("no paths")?;
     for (path, item) in paths.iter_mut() {
         for (method, op) in item.as_object_mut().context("path item")?.iter_mut() {
             let op = op.as_object_mut().context("operation")?;
@@ -132,7 +141,9 @@ fn for_each_op(spec: &mut Value, mut f: impl FnMut(&str, &str, &mut Map<String, 
 }
 
 fn op_id(op: &Map<String, Value>) -> &str {
-    op.get("operationId").and_then(Value::as_str).unwrap_or_default()
+    op.get("operationId")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 fn is_json(media_type: &str) -> bool {
@@ -147,11 +158,24 @@ fn binary_schema() -> Value {
 #[derive(Clone)]
 struct Site {
     name: String,
+    /// Whether the schema belongs to a query, path or header parameter:
+    /// only ever sent, never decoded.
+    parameter: bool,
 }
 
 impl Site {
+    fn new(name: String) -> Site {
+        Site {
+            name,
+            parameter: false,
+        }
+    }
+
     fn child(&self, part: &str) -> Site {
-        Site { name: format!("{}{}", self.name, pascal(part)) }
+        Site {
+            name: format!("{}{}", self.name, pascal(part)),
+            parameter: self.parameter,
+        }
     }
 }
 
@@ -175,26 +199,47 @@ fn pascal(s: &str) -> String {
 
 /// Visits every schema object in the description (components, parameters,
 /// bodies, responses and headers), parents before children.
-fn visit_all_schemas(spec: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>, &Site) -> Result<()>) -> Result<()> {
-    if let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+fn visit_all_schemas(
+    spec: &mut Value,
+    f: &mut dyn FnMut(&mut Map<String, Value>, &Site) -> Result<()>,
+) -> Result<()> {
+    if let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
         for (name, s) in schemas.iter_mut() {
-            visit_schema(s, &Site { name: name.clone() }, f)?;
+            visit_schema(s, &Site::new(name.clone()), f)?;
         }
     }
     for_each_op(spec, |_, _, op| {
         let id = op_id(op).to_string();
         if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
             for p in params {
-                let pname = p.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+                let pname = p
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
                 if let Some(s) = p.get_mut("schema") {
-                    visit_schema(s, &Site { name: format!("{id}{}", pascal(&pname)) }, f)?;
+                    visit_schema(
+                        s,
+                        &Site {
+                            name: format!("{id}{}", pascal(&pname)),
+                            parameter: true,
+                        },
+                        f,
+                    )?;
                 }
             }
         }
-        if let Some(content) = op.get_mut("requestBody").and_then(|b| b.get_mut("content")).and_then(Value::as_object_mut) {
+        if let Some(content) = op
+            .get_mut("requestBody")
+            .and_then(|b| b.get_mut("content"))
+            .and_then(Value::as_object_mut)
+        {
             for mt in content.values_mut() {
                 if let Some(s) = mt.get_mut("schema") {
-                    visit_schema(s, &Site { name: format!("{id}Body") }, f)?;
+                    visit_schema(s, &Site::new(format!("{id}Body")), f)?;
                 }
             }
         }
@@ -203,14 +248,14 @@ fn visit_all_schemas(spec: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>
                 if let Some(content) = r.get_mut("content").and_then(Value::as_object_mut) {
                     for mt in content.values_mut() {
                         if let Some(s) = mt.get_mut("schema") {
-                            visit_schema(s, &Site { name: format!("{id}Response{status}") }, f)?;
+                            visit_schema(s, &Site::new(format!("{id}Response{status}")), f)?;
                         }
                     }
                 }
                 if let Some(headers) = r.get_mut("headers").and_then(Value::as_object_mut) {
                     for (h, hv) in headers.iter_mut() {
                         if let Some(s) = hv.get_mut("schema") {
-                            visit_schema(s, &Site { name: format!("{id}{}", pascal(h)) }, f)?;
+                            visit_schema(s, &Site::new(format!("{id}{}", pascal(h))), f)?;
                         }
                     }
                 }
@@ -220,7 +265,11 @@ fn visit_all_schemas(spec: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>
     })
 }
 
-fn visit_schema(s: &mut Value, site: &Site, f: &mut dyn FnMut(&mut Map<String, Value>, &Site) -> Result<()>) -> Result<()> {
+fn visit_schema(
+    s: &mut Value,
+    site: &Site,
+    f: &mut dyn FnMut(&mut Map<String, Value>, &Site) -> Result<()>,
+) -> Result<()> {
     let Some(obj) = s.as_object_mut() else {
         return Ok(());
     };
@@ -252,7 +301,11 @@ fn visit_schema(s: &mut Value, site: &Site, f: &mut dyn FnMut(&mut Map<String, V
 fn request_body_single_media_type(spec: &mut Value, _: &Ctx) -> Result<usize> {
     let mut changed = 0;
     for_each_op(spec, |_, _, op| {
-        let Some(content) = op.get_mut("requestBody").and_then(|b| b.get_mut("content")).and_then(Value::as_object_mut) else {
+        let Some(content) = op
+            .get_mut("requestBody")
+            .and_then(|b| b.get_mut("content"))
+            .and_then(Value::as_object_mut)
+        else {
             return Ok(());
         };
         let json_mt = content.keys().find(|k| is_json(k)).cloned();
@@ -265,7 +318,10 @@ fn request_body_single_media_type(spec: &mut Value, _: &Ctx) -> Result<usize> {
                 let v = content[&mt].clone();
                 (mt, v)
             }
-            None => ("application/octet-stream".to_string(), json!({ "schema": binary_schema() })),
+            None => (
+                "application/octet-stream".to_string(),
+                json!({ "schema": binary_schema() }),
+            ),
         };
         content.clear();
         content.insert(replacement.0, replacement.1);
@@ -278,10 +334,17 @@ fn request_body_single_media_type(spec: &mut Value, _: &Ctx) -> Result<usize> {
 fn error_responses_as_json_ranges(spec: &mut Value, _: &Ctx) -> Result<usize> {
     let mut changed = 0;
     for_each_op(spec, |_, _, op| {
-        let responses = op.get_mut("responses").and_then(Value::as_object_mut).context("responses")?;
+        let responses = op
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+            .context("responses")?;
         let codes: Vec<String> = responses
             .keys()
-            .filter(|k| matches!(k.as_bytes().first(), Some(b'4' | b'5')) && k.len() == 3 && k.ends_with(|c: char| c.is_ascii_digit()))
+            .filter(|k| {
+                matches!(k.as_bytes().first(), Some(b'4' | b'5'))
+                    && k.len() == 3
+                    && k.ends_with(|c: char| c.is_ascii_digit())
+            })
             .cloned()
             .collect();
         if codes.is_empty() {
@@ -311,8 +374,16 @@ fn head_responses_have_no_body(spec: &mut Value, _: &Ctx) -> Result<usize> {
         if method != "head" {
             return Ok(());
         }
-        for r in op.get_mut("responses").and_then(Value::as_object_mut).context("responses")?.values_mut() {
-            if r.as_object_mut().and_then(|r| r.remove("content")).is_some() {
+        for r in op
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+            .context("responses")?
+            .values_mut()
+        {
+            if r.as_object_mut()
+                .and_then(|r| r.remove("content"))
+                .is_some()
+            {
                 changed += 1;
             }
         }
@@ -345,16 +416,24 @@ fn streamed_responses_are_bytes(spec: &mut Value, ctx: &Ctx) -> Result<usize> {
             return Ok(());
         }
         seen.push(id.clone());
-        let responses = op.get_mut("responses").and_then(Value::as_object_mut).context("responses")?;
-        let mut success: Vec<String> = responses.keys().filter(|k| k.starts_with('2')).cloned().collect();
+        let responses = op
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+            .context("responses")?;
+        let mut success: Vec<String> = responses
+            .keys()
+            .filter(|k| k.starts_with('2'))
+            .cloned()
+            .collect();
         success.sort();
         let Some(first) = success.first().cloned() else {
             bail!("{id} has no success response");
         };
         let r = responses[&first].as_object_mut().context("response")?;
-        let already_bytes = r.get("content").and_then(Value::as_object).is_some_and(|c| {
-            !c.is_empty() && c.keys().all(|k| !is_json(k))
-        });
+        let already_bytes = r
+            .get("content")
+            .and_then(Value::as_object)
+            .is_some_and(|c| !c.is_empty() && c.keys().all(|k| !is_json(k)));
         if already_bytes {
             // SystemEvents streams as JSON lines with a non-JSON media type
             // from v1.4x on; only older descriptions need the fix.
@@ -383,7 +462,12 @@ fn streamed_responses_are_bytes(spec: &mut Value, ctx: &Ctx) -> Result<usize> {
 }
 
 /// Operations that switch protocols and hand back the raw connection.
-const UPGRADES: &[&str] = &["ContainerAttach", "ContainerAttachWebsocket", "ExecStart", "Session"];
+const UPGRADES: &[&str] = &[
+    "ContainerAttach",
+    "ContainerAttachWebsocket",
+    "ExecStart",
+    "Session",
+];
 
 fn upgrade_endpoints(spec: &mut Value, _: &Ctx) -> Result<usize> {
     let mut changed = 0;
@@ -393,7 +477,10 @@ fn upgrade_endpoints(spec: &mut Value, _: &Ctx) -> Result<usize> {
             return Ok(());
         }
         op.insert("x-dropshot-websocket".into(), json!({}));
-        let responses = op.get_mut("responses").and_then(Value::as_object_mut).context("responses")?;
+        let responses = op
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+            .context("responses")?;
         // Without an upgrade the engine writes the stream on a hijacked
         // HTTP/1.0-style 200; the upgrade (101) is the one a client asks for.
         responses.retain(|k, _| !k.starts_with('1') && !k.starts_with('2'));
@@ -407,14 +494,27 @@ fn upgrade_endpoints(spec: &mut Value, _: &Ctx) -> Result<usize> {
 fn one_success_response(spec: &mut Value, _: &Ctx) -> Result<usize> {
     let mut changed = 0;
     for_each_op(spec, |_, _, op| {
-        let responses = op.get_mut("responses").and_then(Value::as_object_mut).context("responses")?;
-        let success: Vec<String> = responses.keys().filter(|k| k.starts_with('2')).cloned().collect();
+        let responses = op
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+            .context("responses")?;
+        let success: Vec<String> = responses
+            .keys()
+            .filter(|k| k.starts_with('2'))
+            .cloned()
+            .collect();
         if success.len() < 2 {
             return Ok(());
         }
-        let with_body: Vec<&String> = success.iter().filter(|k| responses[*k].get("content").is_some()).collect();
+        let with_body: Vec<&String> = success
+            .iter()
+            .filter(|k| responses[*k].get("content").is_some())
+            .collect();
         if with_body.len() != 1 {
-            bail!("{}: cannot choose among success responses {success:?}", op_id(op));
+            bail!(
+                "{}: cannot choose among success responses {success:?}",
+                op_id(op)
+            );
         }
         let keep = with_body[0].clone();
         for code in success.iter().filter(|c| **c != keep) {
@@ -429,9 +529,17 @@ fn one_success_response(spec: &mut Value, _: &Ctx) -> Result<usize> {
 fn required_only_if_always_required(spec: &mut Value, ctx: &Ctx) -> Result<usize> {
     let older: Vec<&Value> = ctx.history.up_to(ctx.target).map(|v| &v.doc).collect();
     let mut changed = 0;
-    let schemas = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut).context("schemas")?;
+    let schemas = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        .context("schemas")?;
     for (name, s) in schemas.iter_mut() {
-        relax_required(s, &format!("/definitions/{}", escape_pointer(name)), &older, &mut changed);
+        relax_required(
+            s,
+            &format!("/definitions/{}", escape_pointer(name)),
+            &older,
+            &mut changed,
+        );
     }
     Ok(changed)
 }
@@ -460,14 +568,24 @@ fn relax_required(s: &mut Value, pointer: &str, history: &[&Value], changed: &mu
     }
     if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
         for (name, p) in props.iter_mut() {
-            relax_required(p, &format!("{pointer}/properties/{}", escape_pointer(name)), history, changed);
+            relax_required(
+                p,
+                &format!("{pointer}/properties/{}", escape_pointer(name)),
+                history,
+                changed,
+            );
         }
     }
     if let Some(items) = obj.get_mut("items") {
         relax_required(items, &format!("{pointer}/items"), history, changed);
     }
     if let Some(ap) = obj.get_mut("additionalProperties") {
-        relax_required(ap, &format!("{pointer}/additionalProperties"), history, changed);
+        relax_required(
+            ap,
+            &format!("{pointer}/additionalProperties"),
+            history,
+            changed,
+        );
     }
     for key in ["allOf", "oneOf", "anyOf"] {
         if let Some(parts) = obj.get_mut(key).and_then(Value::as_array_mut) {
@@ -478,15 +596,23 @@ fn relax_required(s: &mut Value, pointer: &str, history: &[&Value], changed: &mu
     }
 }
 
+/// A map or a free-form object: an object schema without named properties.
+/// Both may be `null` from Go, and both may be meaningful when empty (`"Global": {}`
+/// selects a service mode), so both become nullable: `Some(empty)` is sent,
+/// `None` is not.
 fn is_map(obj: &Map<String, Value>) -> bool {
     obj.get("type").is_some_and(|t| t == "object")
         && !obj.contains_key("properties")
-        && obj.get("additionalProperties").is_some_and(|ap| ap != &Value::Bool(false))
+        && !obj.contains_key("allOf")
+        && obj.get("additionalProperties") != Some(&Value::Bool(false))
 }
 
 fn go_nil_collections_decode(spec: &mut Value, _: &Ctx) -> Result<usize> {
     let mut changed = 0;
-    visit_all_schemas(spec, &mut |obj, _| {
+    visit_all_schemas(spec, &mut |obj, site| {
+        if site.parameter {
+            return Ok(());
+        }
         let collection = obj.get("type").is_some_and(|t| t == "array") || is_map(obj);
         if collection && obj.get("nullable") != Some(&Value::Bool(true)) {
             obj.insert("nullable".into(), true.into());
@@ -526,8 +652,13 @@ fn open_string_enums(spec: &mut Value, _: &Ctx) -> Result<usize> {
     let mut named_enums = 0;
     visit_all_schemas(spec, &mut |obj, site| {
         // Parameters stay closed: they are only sent, never decoded.
+        if site.parameter {
+            return Ok(());
+        }
         let mut replace = |child: &mut Value, child_site: &Site| -> Result<()> {
-            let Some(c) = child.as_object_mut() else { return Ok(()) };
+            let Some(c) = child.as_object_mut() else {
+                return Ok(());
+            };
             if !is_string_enum(c) {
                 return Ok(());
             }
@@ -539,7 +670,11 @@ fn open_string_enums(spec: &mut Value, _: &Ctx) -> Result<usize> {
             let mut def = c.clone();
             let nullable = def.remove("nullable").is_some_and(|n| n == true);
             let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
-            *child = if nullable { json!({ "allOf": [reference], "nullable": true }) } else { reference };
+            *child = if nullable {
+                json!({ "allOf": [reference], "nullable": true })
+            } else {
+                reference
+            };
             hoisted.push((name, Value::Object(def)));
             Ok(())
         };
@@ -556,11 +691,20 @@ fn open_string_enums(spec: &mut Value, _: &Ctx) -> Result<usize> {
         }
         Ok(())
     })?;
-    if let Some(schemas) = spec.pointer("/components/schemas").and_then(Value::as_object) {
-        named_enums = schemas.values().filter(|s| s.as_object().is_some_and(is_string_enum)).count();
+    if let Some(schemas) = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
+        named_enums = schemas
+            .values()
+            .filter(|s| s.as_object().is_some_and(is_string_enum))
+            .count();
     }
     let changed = hoisted.len();
-    let schemas = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut).context("schemas")?;
+    let schemas = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        .context("schemas")?;
     for (name, def) in hoisted {
         schemas.insert(name, def);
     }
@@ -576,9 +720,11 @@ impl Ctx<'_> {
             .ok()
             .and_then(|v| v.doc.get("paths").and_then(Value::as_object))
             .is_some_and(|paths| {
-                paths.values().filter_map(Value::as_object).flat_map(|item| item.values()).any(|op| {
-                    op.get("operationId").and_then(Value::as_str) == Some(op_id)
-                })
+                paths
+                    .values()
+                    .filter_map(Value::as_object)
+                    .flat_map(|item| item.values())
+                    .any(|op| op.get("operationId").and_then(Value::as_str) == Some(op_id))
             })
     }
 }

@@ -27,8 +27,8 @@ impl History {
     /// version in progress) from `dir`.
     pub fn load(dir: &Path) -> Result<History> {
         let mut versions = Vec::new();
-        let entries =
-            std::fs::read_dir(dir).with_context(|| format!("reading upstream {}", dir.display()))?;
+        let entries = std::fs::read_dir(dir)
+            .with_context(|| format!("reading upstream {}", dir.display()))?;
         let mut names: Vec<String> = entries
             .filter_map(|e| e.ok())
             .filter_map(|e| e.file_name().into_string().ok())
@@ -55,7 +55,12 @@ impl History {
             if released && name != format!("v{version}.yaml") {
                 bail!("{name} declares version {version}");
             }
-            versions.push(Version { version, minor, doc, in_progress });
+            versions.push(Version {
+                version,
+                minor,
+                doc,
+                in_progress,
+            });
         }
         versions.sort_by_key(|v| (v.minor, v.in_progress));
         // The in-progress file may repeat a released version; the release wins.
@@ -78,10 +83,16 @@ impl History {
     /// The version named `v` (`"1.41"` or `"v1.41"`).
     pub fn get(&self, v: &str) -> Result<&Version> {
         let v = v.trim_start_matches('v');
-        self.versions.iter().find(|x| x.version == v).with_context(|| {
-            let known: Vec<&str> = self.versions.iter().map(|x| x.version.as_str()).collect();
-            format!("no upstream description for API {v} (have {})", known.join(", "))
-        })
+        self.versions
+            .iter()
+            .find(|x| x.version == v)
+            .with_context(|| {
+                let known: Vec<&str> = self.versions.iter().map(|x| x.version.as_str()).collect();
+                format!(
+                    "no upstream description for API {v} (have {})",
+                    known.join(", ")
+                )
+            })
     }
 
     /// The versions from the oldest up to and including `target`.
@@ -96,7 +107,9 @@ pub fn parse_minor(version: &str) -> Result<u32> {
     let Some(("1", minor)) = version.split_once('.') else {
         bail!("unexpected API version `{version}`");
     };
-    minor.parse().with_context(|| format!("unexpected API version `{version}`"))
+    minor
+        .parse()
+        .with_context(|| format!("unexpected API version `{version}`"))
 }
 
 /// YAML allows non-string keys (`200:` for response codes); JSON does not, so
@@ -113,7 +126,9 @@ fn yaml_to_json(v: serde_norway::Value) -> Result<Value> {
                 Value::from(u)
             } else {
                 let f = n.as_f64().context("unrepresentable number")?;
-                serde_json::Number::from_f64(f).map(Value::Number).context("non-finite number")?
+                serde_json::Number::from_f64(f)
+                    .map(Value::Number)
+                    .context("non-finite number")?
             }
         }
         Y::String(s) => Value::String(s),

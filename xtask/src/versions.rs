@@ -41,20 +41,37 @@ pub fn build_table(history: &History, target: &str) -> Result<Value> {
 
     for v in &versions {
         let doc = &v.doc;
-        let defs = doc.get("definitions").and_then(Value::as_object).cloned().unwrap_or_default();
+        let defs = doc
+            .get("definitions")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
         for (name, def) in &defs {
             let entry = fields.entry(name.clone()).or_default();
             walk(def, "", &defs, false, &mut Vec::new(), v.minor, entry);
         }
-        let Some(paths) = doc.get("paths").and_then(Value::as_object) else { continue };
+        let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+            continue;
+        };
         for item in paths.values().filter_map(Value::as_object) {
             for (method, op) in item {
                 if method == "parameters" {
                     continue;
                 }
-                let Some(id) = op.get("operationId").and_then(Value::as_str) else { continue };
-                operations.entry(id.to_string()).or_default().minors.insert(v.minor);
-                for p in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+                let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                    continue;
+                };
+                operations
+                    .entry(id.to_string())
+                    .or_default()
+                    .minors
+                    .insert(v.minor);
+                for p in op
+                    .get("parameters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
                     if p.get("in").and_then(Value::as_str) == Some("body") {
                         let entry = bodies.entry(id.to_string()).or_default();
@@ -81,7 +98,10 @@ pub fn build_table(history: &History, target: &str) -> Result<Value> {
         Value::Object(
             t.iter()
                 .map(|(k, inner)| {
-                    (k.clone(), Value::Object(inner.iter().map(|(f, p)| (f.clone(), avail(p))).collect()))
+                    (
+                        k.clone(),
+                        Value::Object(inner.iter().map(|(f, p)| (f.clone(), avail(p))).collect()),
+                    )
                 })
                 .collect(),
         )
@@ -113,7 +133,9 @@ fn availability(p: &Presence, minors: &[u32]) -> Value {
 }
 
 fn ref_name(s: &Value) -> Option<&str> {
-    s.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/definitions/"))
+    s.get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/definitions/"))
 }
 
 /// Records every field below `s` (at `prefix`) as present in `minor`.
@@ -138,7 +160,13 @@ fn walk(
         }
         return;
     }
-    let join = |field: &str| if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+    let join = |field: &str| {
+        if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        }
+    };
     if let Some(props) = s.get("properties").and_then(Value::as_object) {
         for (field, p) in props {
             let path = join(field);
@@ -152,12 +180,28 @@ fn walk(
     }
     if let Some(items) = s.get("items") {
         if !prefix.is_empty() {
-            walk(items, &format!("{prefix}[]"), defs, expand, stack, minor, out);
+            walk(
+                items,
+                &format!("{prefix}[]"),
+                defs,
+                expand,
+                stack,
+                minor,
+                out,
+            );
         }
     }
     if let Some(ap) = s.get("additionalProperties").filter(|ap| ap.is_object()) {
         if !prefix.is_empty() && s.get("properties").is_none() {
-            walk(ap, &format!("{prefix}{{}}"), defs, expand, stack, minor, out);
+            walk(
+                ap,
+                &format!("{prefix}{{}}"),
+                defs,
+                expand,
+                stack,
+                minor,
+                out,
+            );
         }
     }
     for key in ["allOf", "oneOf", "anyOf"] {
