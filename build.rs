@@ -110,7 +110,10 @@ fn string_enums(spec: &Value) -> Vec<StringEnum> {
                     .iter()
                     .filter_map(|v| v.as_str().map(str::to_string))
                     .collect(),
-                default: s.get("default").and_then(Value::as_str).map(str::to_string),
+                default: s
+                    .get("x-engine-default")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
             })
         })
         .collect()

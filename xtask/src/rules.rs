@@ -80,6 +80,12 @@ pub const RULES: &[Rule] = &[
         apply: go_nil_collections_decode,
     },
     Rule {
+        name: "defaults_are_not_sent",
+        reason: "a default is what the engine assumes for an absent field; sending it would trip older engines",
+        versions: (25, 99),
+        apply: defaults_are_not_sent,
+    },
+    Rule {
         name: "keep_unknown_fields",
         reason: "fields an engine sends that the schema lacks are kept in an `extra` map, not dropped",
         versions: (25, 99),
@@ -616,6 +622,26 @@ fn go_nil_collections_decode(spec: &mut Value, _: &Ctx) -> Result<usize> {
         let collection = obj.get("type").is_some_and(|t| t == "array") || is_map(obj);
         if collection && obj.get("nullable") != Some(&Value::Bool(true)) {
             obj.insert("nullable".into(), true.into());
+            changed += 1;
+        }
+        Ok(())
+    })?;
+    Ok(changed)
+}
+
+/// Moves each schema `default` to `x-engine-default`: typify turns a default
+/// into a plain (non-`Option`) field that is always serialized, so an unset
+/// field would be sent with its default, and decoding could not tell an
+/// absent field from one that holds the default. The value stays in the
+/// description for documentation.
+fn defaults_are_not_sent(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    visit_all_schemas(spec, &mut |obj, site| {
+        if site.parameter {
+            return Ok(());
+        }
+        if let Some(d) = obj.remove("default") {
+            obj.insert("x-engine-default".into(), d);
             changed += 1;
         }
         Ok(())
