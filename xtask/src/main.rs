@@ -1,16 +1,11 @@
 //! Project tasks. `cargo xtask regen` derives `spec/` from the upstream Engine
 //! API descriptions; see ARCHITECTURE.md for the whole pipeline.
 
-mod convert;
-mod json;
-mod rules;
-mod upstream;
-mod versions;
-
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
+use xtask::generate;
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
@@ -87,13 +82,15 @@ fn parse_regen_args(args: &[String]) -> Result<RegenArgs> {
     Ok(parsed)
 }
 
-/// The files `regen` writes into `spec/`, relative to it.
-pub const SPEC_FILE: &str = "engine-api.json";
-pub const VERSIONS_FILE: &str = "versions.json";
-
 fn regen(args: &[String]) -> Result<()> {
     let args = parse_regen_args(args)?;
-    let outputs = generate(&args.upstream, args.api.as_deref())?;
+    let generated = generate(&args.upstream, args.api.as_deref())?;
+    if !args.check {
+        for line in &generated.report {
+            eprintln!("  rule {line}");
+        }
+    }
+    let outputs = generated.files;
     if args.check {
         let mut stale = Vec::new();
         for (name, contents) in &outputs {
@@ -120,30 +117,4 @@ fn regen(args: &[String]) -> Result<()> {
         println!("wrote {}", path.display());
     }
     Ok(())
-}
-
-/// Runs the whole derivation in memory and returns `(file name, contents)`
-/// pairs. Pure function of the upstream directory and the chosen version, so
-/// that two runs give byte-identical output.
-pub fn generate(upstream: &Path, api: Option<&str>) -> Result<Vec<(String, String)>> {
-    let history = upstream::History::load(upstream)?;
-    let target = match api {
-        Some(v) => history.get(v)?,
-        None => history.newest_released(),
-    };
-    let mut spec = convert::swagger_to_openapi(&target.doc)
-        .with_context(|| format!("converting v{}", target.version))?;
-    let report = rules::apply_all(&mut spec, &history, &target.version)?;
-    let table = versions::build_table(&history, &target.version)?;
-    let mut spec_text = json::canonical_pretty(&spec);
-    spec_text.push('\n');
-    let mut table_text = json::canonical_pretty(&table);
-    table_text.push('\n');
-    for line in report {
-        eprintln!("  rule {line}");
-    }
-    Ok(vec![
-        (SPEC_FILE.to_string(), spec_text),
-        (VERSIONS_FILE.to_string(), table_text),
-    ])
 }

@@ -754,3 +754,51 @@ impl Ctx<'_> {
             })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn upstream() -> Option<History> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec/moby");
+        if !dir.is_dir() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "upstream specs missing at {}",
+                dir.display()
+            );
+            eprintln!("*** SKIPPED: no upstream specs at {} ***", dir.display());
+            return None;
+        }
+        Some(History::load(&dir).expect("load upstream"))
+    }
+
+    #[test]
+    fn a_rule_with_nothing_left_to_fix_fails_the_regen() {
+        let Some(history) = upstream() else { return };
+        let target = history.newest_released();
+        let mut spec = crate::convert::swagger_to_openapi(&target.doc).unwrap();
+        // Pretend upstream fixed what `one_success_response` works around.
+        spec["paths"]["/auth"]["post"]["responses"]
+            .as_object_mut()
+            .unwrap()
+            .remove("204");
+        let err = apply_all(&mut spec, &history, &target.version)
+            .err()
+            .expect("regen must fail");
+        let msg = format!("{err:#}");
+        assert!(
+            msg.contains("one_success_response") && msg.contains("no longer finds"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn every_rule_applies_to_the_newest_version() {
+        let Some(history) = upstream() else { return };
+        let target = history.newest_released();
+        let mut spec = crate::convert::swagger_to_openapi(&target.doc).unwrap();
+        let report = apply_all(&mut spec, &history, &target.version).unwrap();
+        assert_eq!(report.len(), RULES.len());
+    }
+}
