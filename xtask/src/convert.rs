@@ -253,10 +253,8 @@ pub fn schema(s: &Value) -> Result<Value> {
             k if SCHEMA_KEEP.contains(&k) => {
                 out.insert(k.into(), v.clone());
             }
-            "x-nullable" => {
-                if v.as_bool() == Some(true) {
-                    out.insert("nullable".into(), true.into());
-                }
+            "x-nullable" if v.as_bool() == Some(true) => {
+                out.insert("nullable".into(), true.into());
             }
             "properties" => {
                 let mut props = Map::new();

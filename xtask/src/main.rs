@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use xtask::generate;
 
+mod bench_build;
+
 const USAGE: &str = "\
 usage: cargo xtask <task>
 
@@ -15,6 +17,9 @@ tasks:
       derive spec/ from the upstream Engine API descriptions
       (default: newest released version, upstream ../shared/spec/moby);
       --check writes nothing and fails when spec/ is stale
+  bench-build [--rounds N]
+      clean debug and release build times of this workspace beside
+      bollard's, in one run on this machine (writes nothing)
 ";
 
 fn main() -> ExitCode {
@@ -33,6 +38,14 @@ fn run(args: Vec<String>) -> Result<()> {
     };
     match task.as_str() {
         "regen" => regen(rest),
+        "bench-build" => {
+            let rounds = match rest {
+                [] => 1,
+                [flag, n] if flag == "--rounds" => n.parse().context("--rounds needs a number")?,
+                _ => bail!("bench-build: usage: bench-build [--rounds N]"),
+            };
+            bench_build::run(&project_root(), rounds)
+        }
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             Ok(())
