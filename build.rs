@@ -60,7 +60,8 @@ fn main() {
     let tokens = generator
         .generate_tokens(&spec)
         .unwrap_or_else(|e| panic!("progenitor could not generate the client from {SPEC}: {e}"));
-    let file: syn::File = syn::parse2(tokens).expect("progenitor emits valid Rust");
+    let mut file: syn::File = syn::parse2(tokens).expect("progenitor emits valid Rust");
+    derive_default_for_optional_structs(&mut file);
     write(&out.join("progenitor.rs"), &prettyplease::unparse(&file));
 
     write(&out.join("open_enums.rs"), &open_enums(&enums));
@@ -68,6 +69,42 @@ fn main() {
     let table: Value =
         serde_json::from_str(&read(VERSIONS)).unwrap_or_else(|e| panic!("{VERSIONS}: {e}"));
     write(&out.join("version_table.rs"), &version_table(&table));
+}
+
+/// typify derives `Default` only when every field has one, and the `extra`
+/// map that keeps unknown fields counts as a required field to it. A struct
+/// whose fields are all `Option`s (plus `extra`) gets `#[derive(Default)]`
+/// here, so that `Body { image: Some(..), ..Default::default() }` works.
+fn derive_default_for_optional_structs(file: &mut syn::File) {
+    let is_optional = |field: &syn::Field| {
+        if field.ident.as_ref().is_some_and(|i| i == "extra") {
+            return true;
+        }
+        matches!(&field.ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+    };
+    let derives_default = |s: &syn::ItemStruct| {
+        s.attrs.iter().any(|a| {
+            a.path().is_ident("derive")
+                && quote::ToTokens::to_token_stream(a)
+                    .to_string()
+                    .contains("Default")
+        })
+    };
+    for item in &mut file.items {
+        let syn::Item::Mod(m) = item else { continue };
+        if m.ident != "types" {
+            continue;
+        }
+        for item in m.content.iter_mut().flat_map(|(_, items)| items.iter_mut()) {
+            let syn::Item::Struct(s) = item else { continue };
+            let syn::Fields::Named(fields) = &s.fields else {
+                continue;
+            };
+            if !derives_default(s) && fields.named.iter().all(is_optional) {
+                s.attrs.push(syn::parse_quote!(#[derive(Default)]));
+            }
+        }
+    }
 }
 
 fn read(path: &str) -> String {

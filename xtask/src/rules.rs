@@ -32,8 +32,14 @@ pub struct Rule {
 /// Every rule, in the order they run.
 pub const RULES: &[Rule] = &[
     Rule {
+        name: "type_lists_as_one_of",
+        reason: "OpenAPI 3.0 has no `type: [a, b]` (Cmd and Entrypoint took a string or a list)",
+        versions: (25, 34),
+        apply: type_lists_as_one_of,
+    },
+    Rule {
         name: "request_body_single_media_type",
-        reason: "progenitor accepts one media type per body: JSON where offered, else raw bytes",
+        reason: "progenitor accepts one media type per body: raw bytes for string bodies, else JSON",
         versions: (25, 99),
         apply: request_body_single_media_type,
     },
@@ -70,7 +76,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         name: "required_only_if_always_required",
         reason: "a field some version of a schema did not require may be omitted by that engine",
-        versions: (25, 99),
+        versions: (26, 99),
         apply: required_only_if_always_required,
     },
     Rule {
@@ -300,6 +306,28 @@ fn visit_schema(s: &mut Value, site: &Site, f: &mut SchemaVisitor) -> Result<()>
 // ---------------------------------------------------------------------------
 // The rules
 
+fn type_lists_as_one_of(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    visit_all_schemas(spec, &mut |obj, _| {
+        let Some(types) = obj.get("type").and_then(Value::as_array).cloned() else {
+            return Ok(());
+        };
+        obj.remove("type");
+        let items = obj.remove("items");
+        let alternatives: Vec<Value> = types
+            .iter()
+            .map(|t| match (t.as_str(), &items) {
+                (Some("array"), Some(items)) => json!({ "type": "array", "items": items }),
+                _ => json!({ "type": t }),
+            })
+            .collect();
+        obj.insert("oneOf".into(), Value::Array(alternatives));
+        changed += 1;
+        Ok(())
+    })?;
+    Ok(changed)
+}
+
 fn request_body_single_media_type(spec: &mut Value, _: &Ctx) -> Result<usize> {
     let mut changed = 0;
     for_each_op(spec, |_, _, op| {
@@ -310,23 +338,24 @@ fn request_body_single_media_type(spec: &mut Value, _: &Ctx) -> Result<usize> {
         else {
             return Ok(());
         };
-        let json_mt = content.keys().find(|k| is_json(k)).cloned();
-        let single_binary = content.len() == 1 && content.contains_key("application/octet-stream");
-        if content.len() == 1 && (json_mt.is_some() || single_binary) {
+        // What the body is, whatever media types were listed: raw bytes when
+        // its schema is a plain string, JSON otherwise.
+        let schema = content
+            .values()
+            .find_map(|mt| mt.get("schema"))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let raw = schema.get("type").is_some_and(|t| t == "string");
+        let (media_type, schema) = if raw {
+            ("application/octet-stream", binary_schema())
+        } else {
+            ("application/json", schema)
+        };
+        let wanted = json!({ media_type: { "schema": schema } });
+        if Value::Object(content.clone()) == wanted {
             return Ok(());
         }
-        let replacement = match json_mt {
-            Some(mt) => {
-                let v = content[&mt].clone();
-                (mt, v)
-            }
-            None => (
-                "application/octet-stream".to_string(),
-                json!({ "schema": binary_schema() }),
-            ),
-        };
-        content.clear();
-        content.insert(replacement.0, replacement.1);
+        *content = wanted.as_object().cloned().unwrap_or_default();
         changed += 1;
         Ok(())
     })?;

@@ -1,0 +1,453 @@
+//! The client: configuration, the shared connection pool, and the version
+//! session every request goes through.
+
+use std::fmt;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use docker_engine_raw as raw;
+use progenitor_client::ResponseValue;
+use tracing::Instrument;
+
+use crate::config::{self, CliConfig};
+use crate::error::{Error, Result};
+use crate::negotiate::{self, Negotiated};
+use crate::transport::{self, ConnectOptions, Host, TlsSettings};
+use crate::versions::ApiVersion;
+
+/// A Docker Engine client.
+///
+/// Cheap to clone (clones share one connection pool and one negotiated
+/// version) and safe to use from many tasks at once.
+///
+/// ```no_run
+/// # async fn demo() -> docker_engine::Result<()> {
+/// let docker = docker_engine::Docker::from_env()?;
+/// let version = docker.version().await?;
+/// println!("engine {:?}, API {}", version.version, docker.api_version().await?);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Docker {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    host: Host,
+    http: reqwest::Client,
+    base_url: String,
+    ssh: Option<transport::ssh::SshBridge>,
+    pinned: Option<ApiVersion>,
+    response_timeout: Option<Duration>,
+    session: RwLock<Option<Arc<Session>>>,
+    negotiating: tokio::sync::Mutex<()>,
+    cli: CliConfig,
+    credstore_env: Vec<(String, String)>,
+}
+
+/// The raw client for the version in use, and that version.
+pub(crate) struct Session {
+    pub version: ApiVersion,
+    pub raw: raw::Client,
+}
+
+impl fmt::Debug for Docker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Docker")
+            .field("host", &self.inner.host)
+            .field("pinned_version", &self.inner.pinned)
+            .field("negotiated_version", &self.negotiated_version())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Which API version to speak.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum VersionSetting {
+    /// Agree on one with the engine on the first request (the default).
+    #[default]
+    Auto,
+    /// Always this one; no negotiation.
+    Fixed(ApiVersion),
+}
+
+/// Configures a [`Docker`] client; start from [`Docker::builder`] (nothing
+/// preset) or [`DockerBuilder::from_env`] (what the Docker CLI would use).
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use docker_engine::{Docker, VersionSetting};
+/// use docker_engine::versions::ApiVersion;
+///
+/// let docker = Docker::builder()
+///     .host("tcp://10.0.0.5:2376")?
+///     .tls(docker_engine::TlsSettings::from_cert_dir("/etc/docker/client"))
+///     .version(VersionSetting::Fixed(ApiVersion::new(1, 44)))
+///     .connect_timeout(Duration::from_secs(5))
+///     .build()?;
+/// # Ok::<(), docker_engine::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct DockerBuilder {
+    host: Host,
+    tls: Option<TlsSettings>,
+    version: VersionSetting,
+    connect: ConnectOptions,
+    response_timeout: Option<Duration>,
+    cli: CliConfig,
+    credstore_env: Vec<(String, String)>,
+}
+
+impl Default for DockerBuilder {
+    fn default() -> Self {
+        DockerBuilder {
+            host: Host::default(),
+            tls: None,
+            version: VersionSetting::Auto,
+            connect: ConnectOptions {
+                connect_timeout: Some(Duration::from_secs(30)),
+                idle_stream_timeout: None,
+                user_agent: format!("docker-engine-rs/{}", env!("CARGO_PKG_VERSION")),
+                pool_max_idle_per_host: 16,
+                ssh_program: "ssh".into(),
+            },
+            response_timeout: Some(Duration::from_secs(120)),
+            cli: CliConfig::default(),
+            credstore_env: Vec::new(),
+        }
+    }
+}
+
+impl DockerBuilder {
+    /// Settings as the Docker CLI would resolve them: `DOCKER_HOST`,
+    /// `DOCKER_TLS_VERIFY`, `DOCKER_CERT_PATH`, `DOCKER_API_VERSION`,
+    /// `DOCKER_CONTEXT`, `currentContext` in `config.json` under
+    /// `DOCKER_CONFIG`, else the default socket.
+    pub fn from_env() -> Result<DockerBuilder> {
+        Self::from_resolved(config::resolve(&config::ProcessEnv)?)
+    }
+
+    fn from_resolved(r: config::Resolved) -> Result<DockerBuilder> {
+        let mut b = DockerBuilder {
+            host: r.host,
+            tls: r.tls,
+            cli: r.cli,
+            ..DockerBuilder::default()
+        };
+        if let Some(v) = r.version {
+            b.version = VersionSetting::Fixed(v);
+        }
+        Ok(b)
+    }
+
+    /// The engine's address (`unix://`, `tcp://`, `http://`, `https://`,
+    /// `ssh://`).
+    pub fn host(mut self, host: &str) -> Result<Self> {
+        self.host = Host::parse(host)?;
+        Ok(self)
+    }
+
+    /// The engine's address, already parsed.
+    pub fn host_parsed(mut self, host: Host) -> Self {
+        self.host = host;
+        self
+    }
+
+    /// TLS settings (used for `tcp://` and `https://` addresses).
+    pub fn tls(mut self, tls: TlsSettings) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+
+    /// No TLS for `tcp://` addresses.
+    pub fn no_tls(mut self) -> Self {
+        self.tls = None;
+        self
+    }
+
+    /// Negotiate (the default) or pin the API version.
+    pub fn version(mut self, version: VersionSetting) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// How long connecting may take (default 30 s; `None`: no limit).
+    pub fn connect_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.connect.connect_timeout = timeout.into();
+        self
+    }
+
+    /// How long a call may wait for its answer (default 120 s; `None`: no
+    /// limit). For streams (logs, events, stats, pulls, ...) and for
+    /// waiting on a container it covers only the response headers: the
+    /// stream itself is never cut by it.
+    pub fn response_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.response_timeout = timeout.into();
+        self
+    }
+
+    /// How long a stream may stay silent before it fails (default: no
+    /// limit). A logs-follow or events stream may legitimately be quiet for
+    /// hours; set this only if that is not so for you.
+    pub fn stream_idle_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.connect.idle_stream_timeout = timeout.into();
+        self
+    }
+
+    /// The `User-Agent` sent with every request.
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.connect.user_agent = agent.into();
+        self
+    }
+
+    /// How many idle connections to keep for reuse (default 16).
+    pub fn pool_size(mut self, size: usize) -> Self {
+        self.connect.pool_max_idle_per_host = size;
+        self
+    }
+
+    /// The ssh program for `ssh://` addresses (default `ssh` on `PATH`).
+    pub fn ssh_program(mut self, program: impl Into<String>) -> Self {
+        self.connect.ssh_program = program.into();
+        self
+    }
+
+    /// An environment variable for credential helpers
+    /// (`docker-credential-*`) when they run, as docker-py's
+    /// `credstore_env`.
+    pub fn credstore_env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.credstore_env.push((name.into(), value.into()));
+        self
+    }
+
+    /// Builds the client. Nothing is sent until the first call.
+    pub fn build(self) -> Result<Docker> {
+        let t = transport::build(&self.host, self.tls.as_ref(), &self.connect)?;
+        let pinned = match self.version {
+            VersionSetting::Auto => None,
+            VersionSetting::Fixed(v) => Some(v),
+        };
+        Ok(Docker {
+            inner: Arc::new(Inner {
+                host: self.host,
+                http: t.http,
+                base_url: t.base_url,
+                ssh: t.ssh,
+                pinned,
+                response_timeout: self.response_timeout,
+                session: RwLock::new(None),
+                negotiating: tokio::sync::Mutex::new(()),
+                cli: self.cli,
+                credstore_env: self.credstore_env,
+            }),
+        })
+    }
+}
+
+/// How long the engine may take to answer, by kind of call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Answer {
+    /// A whole answer is expected within the response timeout.
+    Prompt,
+    /// The answer may take as long as it takes (waiting for a container,
+    /// long streams): only the headers are timed.
+    Open,
+}
+
+/// What the tracing span and the gate need to know about a call.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Op {
+    /// The upstream operation id, e.g. `ContainerList`.
+    pub id: &'static str,
+    pub method: &'static str,
+    pub path: &'static str,
+    pub answer: Answer,
+}
+
+impl Docker {
+    /// A client configured as the Docker CLI would be (see
+    /// [`DockerBuilder::from_env`]).
+    pub fn from_env() -> Result<Docker> {
+        DockerBuilder::from_env()?.build()
+    }
+
+    /// A builder with nothing preset: the default socket, negotiation on.
+    pub fn builder() -> DockerBuilder {
+        DockerBuilder::default()
+    }
+
+    /// The engine's address.
+    pub fn host(&self) -> &Host {
+        &self.inner.host
+    }
+
+    /// The Docker CLI configuration the client was built from (empty for
+    /// [`Docker::builder`]).
+    pub fn cli_config(&self) -> &CliConfig {
+        &self.inner.cli
+    }
+
+    /// Environment given to credential helpers.
+    pub fn credstore_env(&self) -> &[(String, String)] {
+        &self.inner.credstore_env
+    }
+
+    /// The API version in use, negotiating first if that has not happened.
+    pub async fn api_version(&self) -> Result<ApiVersion> {
+        Ok(self.session().await?.version)
+    }
+
+    /// The API version in use, if already negotiated or pinned; never sends
+    /// anything.
+    pub fn negotiated_version(&self) -> Option<ApiVersion> {
+        if let Some(v) = self.inner.pinned {
+            return Some(v);
+        }
+        self.inner
+            .session
+            .read()
+            .ok()
+            .and_then(|s| s.as_ref().map(|s| s.version))
+    }
+
+    /// Forgets the negotiated version and negotiates again now (after an
+    /// engine upgrade, say). Pinned clients keep their version.
+    pub async fn renegotiate(&self) -> Result<ApiVersion> {
+        let _guard = self.inner.negotiating.lock().await;
+        if let Ok(mut s) = self.inner.session.write() {
+            *s = None;
+        }
+        drop(_guard);
+        self.api_version().await
+    }
+
+    /// The generated client for the version in use: every endpoint, raw.
+    pub async fn raw(&self) -> Result<raw::Client> {
+        Ok(self.session().await?.raw.clone())
+    }
+
+    /// The session for the version in use; negotiates once for all
+    /// concurrent callers.
+    pub(crate) async fn session(&self) -> Result<Arc<Session>> {
+        if let Some(s) = self.current_session() {
+            return Ok(s);
+        }
+        let _guard = self.inner.negotiating.lock().await;
+        if let Some(s) = self.current_session() {
+            return Ok(s);
+        }
+        if let Some(bridge) = &self.inner.ssh {
+            bridge.ensure_started()?;
+        }
+        let version = match self.inner.pinned {
+            Some(v) => v,
+            None => {
+                let unversioned =
+                    raw::Client::new_with_client(&self.inner.base_url, self.inner.http.clone());
+                let Negotiated { version, .. } = self
+                    .timed(negotiate::negotiate(&unversioned), Answer::Prompt)
+                    .await
+                    .map_err(|e| self.explain_transport(e))?;
+                version
+            }
+        };
+        let raw = raw::Client::new_with_client(
+            &format!("{}/v{version}", self.inner.base_url),
+            self.inner.http.clone(),
+        );
+        let session = Arc::new(Session { version, raw });
+        if let Ok(mut s) = self.inner.session.write() {
+            *s = Some(session.clone());
+        }
+        Ok(session)
+    }
+
+    fn current_session(&self) -> Option<Arc<Session>> {
+        self.inner.session.read().ok().and_then(|s| s.clone())
+    }
+
+    /// Applies the response timeout to a future.
+    async fn timed<T>(
+        &self,
+        fut: impl std::future::Future<Output = Result<T>>,
+        answer: Answer,
+    ) -> Result<T> {
+        match (answer, self.inner.response_timeout) {
+            (Answer::Prompt, Some(limit)) => match tokio::time::timeout(limit, fut).await {
+                Ok(r) => r,
+                Err(_) => Err(Error::Timeout {
+                    during: "the engine's answer",
+                    after: limit,
+                }),
+            },
+            _ => fut.await,
+        }
+    }
+
+    /// Adds what ssh said to a transport error over ssh.
+    fn explain_transport(&self, e: Error) -> Error {
+        match (e, &self.inner.ssh) {
+            (Error::Transport { context, source }, Some(bridge)) => {
+                let why = bridge
+                    .last_error()
+                    .unwrap_or_else(|| "no message from ssh".into());
+                Error::Transport {
+                    context: format!("{context} (via `{}`: {why})", bridge.command_line()),
+                    source,
+                }
+            }
+            (e, _) => e,
+        }
+    }
+
+    /// Runs one raw call: gating, a tracing span, the response timeout, and
+    /// error mapping. `params` names the optional parameters the call sets;
+    /// `body` is the JSON body, for field gating.
+    pub(crate) async fn call<T>(
+        &self,
+        op: Op,
+        params: &[&str],
+        body: Option<&serde_json::Value>,
+        f: impl AsyncFnOnce(
+            &raw::Client,
+        ) -> std::result::Result<
+            ResponseValue<T>,
+            raw::Error<raw::types::ErrorResponse>,
+        >,
+    ) -> Result<ResponseValue<T>> {
+        let session = self.session().await?;
+        crate::gate::check(op.id, params, body, session.version)?;
+        let span = tracing::debug_span!(
+            "docker.request",
+            op = op.id,
+            method = op.method,
+            path = op.path,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = self
+            .timed(
+                async {
+                    match f(&session.raw).await {
+                        Ok(v) => Ok(v),
+                        Err(e) => {
+                            Err(crate::negotiate::map_raw_error(e, op.id, session.version).await)
+                        }
+                    }
+                },
+                op.answer,
+            )
+            .instrument(span.clone())
+            .await
+            .map_err(|e| self.explain_transport(e));
+        let status = match &result {
+            Ok(v) => v.status().as_u16(),
+            Err(e) => e.status().unwrap_or(0),
+        };
+        span.record("status", status);
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        result
+    }
+}

@@ -1,0 +1,365 @@
+//! Where the Docker CLI keeps its settings, and how it picks an engine.
+//!
+//! - `DOCKER_CONFIG` (default `~/.docker`) holds `config.json` and the
+//!   context store (`contexts/meta/<sha256 of name>/meta.json`, TLS material
+//!   under `contexts/tls/<sha256 of name>/docker/`).
+//! - The engine: `DOCKER_HOST` if set; else the context named by
+//!   `DOCKER_CONTEXT`, else `currentContext` from `config.json`; else the
+//!   default socket. The context `default` means "no context".
+//! - TLS: `DOCKER_CERT_PATH` (default: the config directory) with
+//!   `DOCKER_TLS_VERIFY`: set and non-empty verifies the engine; an empty
+//!   value, or a cert path without it, means TLS without verification.
+//! - `DOCKER_API_VERSION` pins the API version and turns negotiation off.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::transport::{Host, TlsSettings};
+use crate::versions::ApiVersion;
+
+/// Reads environment variables; a seam so tests need not touch the
+/// process environment.
+pub(crate) trait Env {
+    fn var(&self, name: &str) -> Option<String>;
+}
+
+/// The real process environment.
+pub(crate) struct ProcessEnv;
+
+impl Env for ProcessEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok()
+    }
+}
+
+impl Env for HashMap<String, String> {
+    fn var(&self, name: &str) -> Option<String> {
+        self.get(name).cloned()
+    }
+}
+
+/// The CLI configuration directory and the parts of `config.json` the SDK
+/// uses.
+#[derive(Clone, Debug, Default)]
+pub struct CliConfig {
+    dir: Option<PathBuf>,
+    file: Value,
+}
+
+impl CliConfig {
+    /// Loads `config.json` from `DOCKER_CONFIG` or `~/.docker`. A missing
+    /// file is an empty configuration; an unreadable or invalid one is an
+    /// error.
+    pub fn load() -> Result<CliConfig> {
+        Self::load_from(&ProcessEnv)
+    }
+
+    pub(crate) fn load_from(env: &dyn Env) -> Result<CliConfig> {
+        let dir = match env.var("DOCKER_CONFIG").filter(|d| !d.is_empty()) {
+            Some(d) => Some(PathBuf::from(d)),
+            None => env
+                .var("HOME")
+                .filter(|h| !h.is_empty())
+                .map(|h| Path::new(&h).join(".docker")),
+        };
+        let Some(dir) = dir else {
+            return Ok(CliConfig::default());
+        };
+        let path = dir.join("config.json");
+        let file = match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+                Error::invalid_input(format!("{} is not valid JSON: {e}", path.display()))
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Value::Null,
+            Err(e) => {
+                return Err(Error::invalid_input(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                )))
+            }
+        };
+        Ok(CliConfig {
+            dir: Some(dir),
+            file,
+        })
+    }
+
+    /// The configuration directory, if one could be determined.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// `currentContext` from `config.json`.
+    pub fn current_context(&self) -> Option<&str> {
+        self.file
+            .get("currentContext")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// The raw `config.json` document (`null` when there is none).
+    pub fn raw(&self) -> &Value {
+        &self.file
+    }
+
+    /// The context store's endpoint for `name`: its host and TLS settings.
+    pub(crate) fn context_endpoint(&self, name: &str) -> Result<(Host, Option<TlsSettings>)> {
+        let dir = self.dir.as_ref().ok_or_else(|| {
+            Error::invalid_input(format!(
+                "context `{name}`: no Docker configuration directory"
+            ))
+        })?;
+        let id = hex_sha256(name);
+        let meta_path = dir.join("contexts/meta").join(&id).join("meta.json");
+        let meta: Value = match std::fs::read(&meta_path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+                Error::invalid_input(format!("{} is not valid JSON: {e}", meta_path.display()))
+            })?,
+            Err(e) => {
+                return Err(Error::invalid_input(format!(
+                    "context `{name}` not found ({}: {e})",
+                    meta_path.display()
+                )))
+            }
+        };
+        let endpoint = meta.pointer("/Endpoints/docker").ok_or_else(|| {
+            Error::invalid_input(format!("context `{name}` has no docker endpoint"))
+        })?;
+        let host = endpoint
+            .get("Host")
+            .and_then(Value::as_str)
+            .filter(|h| !h.is_empty());
+        let host = match host {
+            Some(h) => Host::parse(h)?,
+            None => Host::default(),
+        };
+        let skip_verify = endpoint
+            .get("SkipTLSVerify")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let tls_dir = dir.join("contexts/tls").join(&id).join("docker");
+        let tls = if tls_dir.is_dir() {
+            Some(TlsSettings::from_cert_dir(&tls_dir).verify(!skip_verify))
+        } else if skip_verify {
+            Some(TlsSettings::new().verify(false))
+        } else {
+            None
+        };
+        Ok((host, tls))
+    }
+}
+
+fn hex_sha256(s: &str) -> String {
+    Sha256::digest(s.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What the environment and the CLI configuration say about the engine.
+#[derive(Clone, Debug)]
+pub(crate) struct Resolved {
+    pub host: Host,
+    pub tls: Option<TlsSettings>,
+    pub version: Option<ApiVersion>,
+    pub cli: CliConfig,
+}
+
+/// Resolves the engine the way the Docker CLI does.
+pub(crate) fn resolve(env: &dyn Env) -> Result<Resolved> {
+    let cli = CliConfig::load_from(env)?;
+    let set = |name: &str| env.var(name).filter(|v| !v.is_empty());
+
+    let version = match set("DOCKER_API_VERSION") {
+        Some(v) => Some(
+            v.parse::<ApiVersion>()
+                .map_err(|e| Error::invalid_input(format!("DOCKER_API_VERSION: {e}")))?,
+        ),
+        None => None,
+    };
+
+    let (host, mut tls) = if let Some(h) = set("DOCKER_HOST") {
+        (Host::parse(&h)?, None)
+    } else {
+        let context = set("DOCKER_CONTEXT").or_else(|| cli.current_context().map(str::to_string));
+        match context.as_deref() {
+            None | Some("default") => (Host::default(), None),
+            Some(name) => cli.context_endpoint(name)?,
+        }
+    };
+
+    // The TLS variables apply to an address from DOCKER_HOST (or the
+    // default), not to a context, which carries its own.
+    if tls.is_none() {
+        let verify = env.var("DOCKER_TLS_VERIFY");
+        let cert_path = set("DOCKER_CERT_PATH");
+        let wants_tls = verify.as_deref().is_some_and(|v| !v.is_empty()) || cert_path.is_some();
+        if wants_tls {
+            let dir = cert_path
+                .map(PathBuf::from)
+                .or_else(|| cli.dir().map(Path::to_path_buf));
+            let settings = match dir {
+                Some(dir) => TlsSettings::from_cert_dir(dir),
+                None => TlsSettings::new(),
+            };
+            tls = Some(settings.verify(verify.as_deref().is_some_and(|v| !v.is_empty())));
+        }
+    }
+    if let (Some(_), Host::Unix(_) | Host::Ssh { .. }) = (&tls, &host) {
+        // TLS settings mean nothing for a local socket or ssh.
+        tls = None;
+    }
+    Ok(Resolved {
+        host,
+        tls,
+        version,
+        cli,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_to_the_local_socket() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = resolve(&env(&[("HOME", dir.path().to_str().unwrap())])).unwrap();
+        assert_eq!(r.host, Host::default());
+        assert!(r.tls.is_none() && r.version.is_none());
+    }
+
+    #[test]
+    fn docker_host_and_tls_variables() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_str().unwrap();
+        let r = resolve(&env(&[
+            ("DOCKER_CONFIG", d),
+            ("DOCKER_HOST", "tcp://h:2376"),
+            ("DOCKER_TLS_VERIFY", "1"),
+            ("DOCKER_CERT_PATH", "/certs"),
+        ]))
+        .unwrap();
+        assert_eq!(r.host, Host::parse("tcp://h:2376").unwrap());
+        let tls = r.tls.unwrap();
+        assert!(tls.verify);
+
+        // An empty DOCKER_TLS_VERIFY means off, but a cert path still means TLS.
+        let r = resolve(&env(&[
+            ("DOCKER_CONFIG", d),
+            ("DOCKER_HOST", "tcp://h:2376"),
+            ("DOCKER_TLS_VERIFY", ""),
+            ("DOCKER_CERT_PATH", "/certs"),
+        ]))
+        .unwrap();
+        assert!(!r.tls.unwrap().verify);
+
+        let r = resolve(&env(&[
+            ("DOCKER_CONFIG", d),
+            ("DOCKER_HOST", "tcp://h:2375"),
+            ("DOCKER_TLS_VERIFY", ""),
+        ]))
+        .unwrap();
+        assert!(r.tls.is_none());
+
+        let r = resolve(&env(&[
+            ("DOCKER_CONFIG", d),
+            ("DOCKER_API_VERSION", "1.41"),
+        ]))
+        .unwrap();
+        assert_eq!(r.version, Some(ApiVersion::new(1, 41)));
+        assert!(resolve(&env(&[
+            ("DOCKER_CONFIG", d),
+            ("DOCKER_API_VERSION", "latest")
+        ]))
+        .is_err());
+    }
+
+    fn write_context(dir: &Path, name: &str, host: &str, skip_verify: bool, tls: bool) {
+        let id = hex_sha256(name);
+        let meta = dir.join("contexts/meta").join(&id);
+        std::fs::create_dir_all(&meta).unwrap();
+        let doc = serde_json::json!({
+            "Name": name,
+            "Metadata": {},
+            "Endpoints": { "docker": { "Host": host, "SkipTLSVerify": skip_verify } }
+        });
+        std::fs::write(meta.join("meta.json"), doc.to_string()).unwrap();
+        if tls {
+            let t = dir.join("contexts/tls").join(&id).join("docker");
+            std::fs::create_dir_all(&t).unwrap();
+            for f in ["ca.pem", "cert.pem", "key.pem"] {
+                std::fs::write(t.join(f), "x").unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn contexts_from_config_and_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write_context(d, "remote", "tcp://remote:2376", false, true);
+        write_context(d, "other", "ssh://me@box", false, false);
+        std::fs::write(d.join("config.json"), r#"{"currentContext": "remote"}"#).unwrap();
+        let ds = d.to_str().unwrap();
+
+        let r = resolve(&env(&[("DOCKER_CONFIG", ds)])).unwrap();
+        assert_eq!(r.host, Host::parse("tcp://remote:2376").unwrap());
+        let tls = r.tls.unwrap();
+        assert!(tls.verify && tls.ca.is_some() && tls.identity.is_some());
+
+        // DOCKER_CONTEXT beats currentContext; DOCKER_HOST beats both.
+        let r = resolve(&env(&[("DOCKER_CONFIG", ds), ("DOCKER_CONTEXT", "other")])).unwrap();
+        assert_eq!(r.host, Host::parse("ssh://me@box").unwrap());
+        let r = resolve(&env(&[
+            ("DOCKER_CONFIG", ds),
+            ("DOCKER_CONTEXT", "other"),
+            ("DOCKER_HOST", "unix:///x.sock"),
+        ]))
+        .unwrap();
+        assert_eq!(r.host, Host::Unix("/x.sock".into()));
+        let r = resolve(&env(&[
+            ("DOCKER_CONFIG", ds),
+            ("DOCKER_CONTEXT", "default"),
+        ]))
+        .unwrap();
+        assert_eq!(r.host, Host::default());
+
+        let err = resolve(&env(&[
+            ("DOCKER_CONFIG", ds),
+            ("DOCKER_CONTEXT", "missing"),
+        ]))
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("context `missing` not found"),
+            "{err}"
+        );
+
+        write_context(d, "insecure", "tcp://i:2376", true, true);
+        let r = resolve(&env(&[
+            ("DOCKER_CONFIG", ds),
+            ("DOCKER_CONTEXT", "insecure"),
+        ]))
+        .unwrap();
+        assert!(!r.tls.unwrap().verify);
+    }
+
+    #[test]
+    fn a_broken_config_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.json"), "{").unwrap();
+        let err = resolve(&env(&[("DOCKER_CONFIG", dir.path().to_str().unwrap())])).unwrap_err();
+        assert!(matches!(err, Error::InvalidInput { .. }));
+    }
+}

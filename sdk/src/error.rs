@@ -1,0 +1,365 @@
+//! The SDK's one error type.
+//!
+//! Every failure is an [`Error`]: match on the variant for what happened.
+//! Answers from the engine keep their HTTP status and the engine's message;
+//! failures caught before sending say what was wrong with the input.
+//! `Display` is one short sentence; the underlying cause, where there is
+//! one, is the error's `source()`.
+
+use std::fmt;
+use std::time::Duration;
+
+use docker_engine_raw::versions::ApiVersion;
+
+/// A `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Boxed cause of a transport or decode failure.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What went wrong. New variants may be added, so matches need a `_` arm.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// 404: the container, image, network, ... does not exist.
+    #[error("not found: {message}")]
+    NotFound {
+        /// The engine's message.
+        message: String,
+    },
+
+    /// 409: the request conflicts with the object's state (a name in use,
+    /// a running container to remove, ...).
+    #[error("conflict: {message}")]
+    Conflict {
+        /// The engine's message.
+        message: String,
+    },
+
+    /// 304: nothing to do (where the SDK does not turn it into a value, as
+    /// it does for starting a started container).
+    #[error("not modified")]
+    NotModified,
+
+    /// 401 or 403: the engine or a registry refused the credentials or the
+    /// action.
+    #[error("not authorized ({status}): {message}")]
+    Unauthorized {
+        /// 401 or 403.
+        status: u16,
+        /// The engine's message.
+        message: String,
+    },
+
+    /// 400: the engine rejected a parameter or body.
+    #[error("invalid argument: {message}")]
+    InvalidArgument {
+        /// The engine's message.
+        message: String,
+    },
+
+    /// Any other error status, 5xx in particular.
+    #[error("engine error ({status}): {message}")]
+    Engine {
+        /// The HTTP status.
+        status: u16,
+        /// The engine's message.
+        message: String,
+    },
+
+    /// The negotiated API version lacks an operation, parameter or field
+    /// that the call uses. Nothing was sent: the engine would have ignored
+    /// it silently.
+    #[error("{what} needs API {}, but the engine speaks {negotiated}", needs(*since, *until))]
+    UnsupportedByVersion {
+        /// What was used, e.g. `parameter signal of ContainerStop`.
+        what: String,
+        /// The first version with it.
+        since: ApiVersion,
+        /// The first version without it again, if it was removed.
+        until: Option<ApiVersion>,
+        /// The version in use with this engine.
+        negotiated: ApiVersion,
+    },
+
+    /// The engine and this SDK have no API version in common, or a pinned
+    /// version is outside what the engine accepts.
+    #[error("API version mismatch: {detail}")]
+    VersionMismatch {
+        /// Both sides' versions, in words.
+        detail: String,
+        /// The version this client asked for or supports up to.
+        client: ApiVersion,
+        /// The engine's newest version, when known.
+        engine_max: Option<ApiVersion>,
+        /// The engine's oldest version, when known.
+        engine_min: Option<ApiVersion>,
+    },
+
+    /// Input rejected before anything was sent.
+    #[error("invalid input: {message}")]
+    InvalidInput {
+        /// What was wrong.
+        message: String,
+    },
+
+    /// The connection failed: refused, reset, TLS, ssh, ...
+    #[error("transport error: {context}")]
+    Transport {
+        /// What was being done.
+        context: String,
+        /// The cause.
+        #[source]
+        source: BoxError,
+    },
+
+    /// A timeout set on the client ran out.
+    #[error("timed out after {after:?} waiting for {during}")]
+    Timeout {
+        /// What was awaited: connecting, response headers, stream data.
+        during: &'static str,
+        /// The timeout that ran out.
+        after: Duration,
+    },
+
+    /// An answer did not decode.
+    #[error("could not decode {what} at {path}: near `{excerpt}`")]
+    Decode {
+        /// What was decoded, e.g. `ContainerInspect answer`.
+        what: String,
+        /// The JSON path of the failure, e.g. `$.State.Health`.
+        path: String,
+        /// A short excerpt of the input around the failure.
+        excerpt: String,
+        /// The decoder's error.
+        #[source]
+        source: BoxError,
+    },
+}
+
+fn needs(since: ApiVersion, until: Option<ApiVersion>) -> String {
+    match until {
+        Some(until) => format!("{since} up to (not including) {until}"),
+        None => format!("{since} or newer"),
+    }
+}
+
+impl Error {
+    /// The HTTP status the engine answered with, for errors that are
+    /// answers.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::NotFound { .. } => Some(404),
+            Error::Conflict { .. } => Some(409),
+            Error::NotModified => Some(304),
+            Error::InvalidArgument { .. } => Some(400),
+            Error::Unauthorized { status, .. } | Error::Engine { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The engine's message, for errors that are answers.
+    pub fn engine_message(&self) -> Option<&str> {
+        match self {
+            Error::NotFound { message }
+            | Error::Conflict { message }
+            | Error::InvalidArgument { message }
+            | Error::Unauthorized { message, .. }
+            | Error::Engine { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a 404.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::NotFound { .. })
+    }
+
+    /// Whether this is a 409.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, Error::Conflict { .. })
+    }
+
+    /// The error for an engine answer with `status` and `message`.
+    pub(crate) fn from_status(status: u16, message: String) -> Error {
+        match status {
+            304 => Error::NotModified,
+            400 => Error::InvalidArgument { message },
+            401 | 403 => Error::Unauthorized { status, message },
+            404 => Error::NotFound { message },
+            409 => Error::Conflict { message },
+            _ => Error::Engine { status, message },
+        }
+    }
+
+    pub(crate) fn transport(context: impl Into<String>, source: impl Into<BoxError>) -> Error {
+        Error::Transport {
+            context: context.into(),
+            source: source.into(),
+        }
+    }
+
+    pub(crate) fn invalid_input(message: impl fmt::Display) -> Error {
+        Error::InvalidInput {
+            message: message.to_string(),
+        }
+    }
+
+    /// A decode error for `input`, locating serde_json's error position in
+    /// it as a JSON path and an excerpt.
+    pub(crate) fn decode(what: impl Into<String>, input: &[u8], err: serde_json::Error) -> Error {
+        let offset = byte_offset(input, err.line(), err.column());
+        Error::Decode {
+            what: what.into(),
+            path: json_path_at(input, offset),
+            excerpt: excerpt(input, offset),
+            source: Box::new(err),
+        }
+    }
+}
+
+/// serde_json reports 1-based lines and columns; turn them into an offset.
+fn byte_offset(input: &[u8], line: usize, column: usize) -> usize {
+    if line == 0 {
+        return 0;
+    }
+    let mut start = 0;
+    for _ in 1..line {
+        match input[start..].iter().position(|b| *b == b'\n') {
+            Some(p) => start += p + 1,
+            None => break,
+        }
+    }
+    (start + column.saturating_sub(1)).min(input.len())
+}
+
+/// Up to 40 bytes either side of `offset`, lossily as text, on one line.
+fn excerpt(input: &[u8], offset: usize) -> String {
+    let from = offset.saturating_sub(40);
+    let to = (offset + 40).min(input.len());
+    String::from_utf8_lossy(&input[from..to]).replace(['\n', '\r'], " ")
+}
+
+/// The JSON path (`$.a.b[3].c`) of the value being read at `offset`, found
+/// by scanning the text up to there. Tolerates invalid JSON: it only tracks
+/// brackets, strings and keys.
+pub(crate) fn json_path_at(input: &[u8], offset: usize) -> String {
+    enum Frame {
+        Object { key: Option<String> },
+        Array { index: usize },
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    let end = offset.min(input.len());
+    let mut last_string: Option<String> = None;
+    while i < end {
+        match input[i] {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < input.len() && input[i] != b'"' {
+                    if input[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                last_string =
+                    Some(String::from_utf8_lossy(&input[start..i.min(input.len())]).into_owned());
+            }
+            b':' => {
+                if let Some(Frame::Object { key }) = stack.last_mut() {
+                    *key = last_string.take();
+                }
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Array { index }) => *index += 1,
+                Some(Frame::Object { key }) => *key = None,
+                None => {}
+            },
+            b'{' => stack.push(Frame::Object { key: None }),
+            b'[' => stack.push(Frame::Array { index: 0 }),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::from("$");
+    for frame in &stack {
+        match frame {
+            Frame::Object { key: Some(k) } => {
+                path.push('.');
+                path.push_str(k);
+            }
+            Frame::Object { key: None } => {}
+            Frame::Array { index } => path.push_str(&format!("[{index}]")),
+        }
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_json_path_of_a_decode_failure() {
+        let input =
+            br#"{"Id": "x", "State": {"Health": {"Log": [{"ExitCode": 0}, {"ExitCode": "bad"}]}}}"#;
+        let err = serde_json::from_slice::<serde_json::Value>(b"{").unwrap_err();
+        let at = input.windows(5).position(|w| w == b"\"bad\"").unwrap();
+        assert_eq!(json_path_at(input, at), "$.State.Health.Log[1].ExitCode");
+        let e = Error::decode("test", input, err);
+        assert!(matches!(e, Error::Decode { .. }));
+    }
+
+    #[test]
+    fn decode_errors_carry_path_and_excerpt() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct S {
+            a: Vec<u32>,
+        }
+        let input = b"{\n  \"a\": [1, 2, \"three\"]\n}";
+        let err = serde_json::from_slice::<S>(input).unwrap_err();
+        let e = Error::decode("S", input, err);
+        let Error::Decode { path, excerpt, .. } = &e else {
+            panic!()
+        };
+        assert_eq!(path, "$.a[2]");
+        assert!(excerpt.contains("three"), "{excerpt}");
+        assert!(
+            e.to_string().starts_with("could not decode S at $.a[2]"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn statuses_map_to_kinds() {
+        assert!(Error::from_status(404, "no such container".into()).is_not_found());
+        assert!(Error::from_status(409, "in use".into()).is_conflict());
+        assert!(matches!(
+            Error::from_status(400, "bad".into()),
+            Error::InvalidArgument { .. }
+        ));
+        assert!(matches!(
+            Error::from_status(403, "no".into()),
+            Error::Unauthorized { status: 403, .. }
+        ));
+        let e = Error::from_status(500, "boom".into());
+        assert_eq!((e.status(), e.engine_message()), (Some(500), Some("boom")));
+        assert_eq!(e.to_string(), "engine error (500): boom");
+    }
+
+    #[test]
+    fn unsupported_reads_well() {
+        let e = Error::UnsupportedByVersion {
+            what: "parameter `signal` of ContainerStop".into(),
+            since: ApiVersion::new(1, 42),
+            until: None,
+            negotiated: ApiVersion::new(1, 41),
+        };
+        assert_eq!(e.to_string(), "parameter `signal` of ContainerStop needs API 1.42 or newer, but the engine speaks 1.41");
+    }
+}

@@ -1,0 +1,408 @@
+//! Output streams of containers and execs: logs, attach, exec start.
+//!
+//! The engine sends either raw bytes (a TTY) or a multiplexed stream of
+//! frames: an 8-byte header (stream id, three zero bytes, big-endian
+//! length) then the payload. [`Demux`] turns either into [`LogChunk`]s:
+//! - bytes come out as they arrive: a frame is delivered in pieces, so a
+//!   prompt without a newline is seen at once and memory stays bounded
+//!   whatever length a header declares;
+//! - a frame on the system-error stream (3) becomes an error item;
+//! - an unknown stream id, or an end of input inside a frame, is a decode
+//!   error and the end of the stream (it cannot resynchronise).
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::{Buf, Bytes, BytesMut};
+use futures_util::Stream;
+
+use crate::error::{BoxError, Error, Result};
+
+/// Which output a chunk came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StdStream {
+    /// Standard input (echoed back by some attach modes).
+    Stdin,
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+    /// The terminal: a TTY has one stream only.
+    Console,
+}
+
+/// A piece of output, delivered as soon as it arrives. A frame of the
+/// engine may arrive as several chunks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogChunk {
+    /// Where it came from.
+    pub stream: StdStream,
+    /// The bytes.
+    pub data: Bytes,
+}
+
+/// How a stream is framed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Framing {
+    /// Multiplexed frames (no TTY).
+    Multiplexed,
+    /// Raw bytes (TTY).
+    Raw,
+}
+
+impl Framing {
+    /// The framing a `Content-Type` names, if it names one.
+    pub fn from_content_type(content_type: Option<&str>) -> Option<Framing> {
+        let ct = content_type?.split(';').next()?.trim();
+        match ct {
+            "application/vnd.docker.multiplexed-stream" => Some(Framing::Multiplexed),
+            "application/vnd.docker.raw-stream" => Some(Framing::Raw),
+            _ => None,
+        }
+    }
+}
+
+/// The most a system-error frame may hold; longer messages are cut.
+const MAX_ERROR_FRAME: usize = 64 * 1024;
+
+enum State {
+    /// Collecting the 8-byte header (bytes so far in `header`).
+    Header,
+    /// Passing on `remaining` payload bytes of `stream`.
+    Payload { stream: StdStream, remaining: usize },
+    /// Collecting a system-error frame.
+    SystemError { remaining: usize, message: Vec<u8> },
+    /// Finished (after an error or the end).
+    Done,
+}
+
+/// Demultiplexes a byte stream into [`LogChunk`]s.
+pub struct Demux<S> {
+    inner: S,
+    framing: Framing,
+    state: State,
+    header: [u8; 8],
+    header_len: usize,
+    pending: Bytes,
+}
+
+impl<S> Demux<S> {
+    /// Reads `inner` with the given framing.
+    pub fn new(inner: S, framing: Framing) -> Self {
+        Demux {
+            inner,
+            framing,
+            state: State::Header,
+            header: [0; 8],
+            header_len: 0,
+            pending: Bytes::new(),
+        }
+    }
+}
+
+impl<S, E> Stream for Demux<S>
+where
+    S: Stream<Item = std::result::Result<Bytes, E>> + Unpin,
+    E: Into<BoxError>,
+{
+    type Item = Result<LogChunk>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if matches!(this.state, State::Done) {
+                return Poll::Ready(None);
+            }
+            if this.pending.is_empty() {
+                match Pin::new(&mut this.inner).poll_next(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Some(Ok(bytes))) => {
+                        this.pending = bytes;
+                        continue;
+                    }
+                    Poll::Ready(Some(Err(e))) => {
+                        this.state = State::Done;
+                        return Poll::Ready(Some(Err(Error::transport("reading the stream", e))));
+                    }
+                    Poll::Ready(None) => {
+                        let mid_frame = match &this.state {
+                            State::Header => this.header_len > 0,
+                            State::Payload { .. } | State::SystemError { .. } => true,
+                            State::Done => false,
+                        };
+                        this.state = State::Done;
+                        if mid_frame && this.framing == Framing::Multiplexed {
+                            return Poll::Ready(Some(Err(truncated())));
+                        }
+                        return Poll::Ready(None);
+                    }
+                }
+            }
+            if let Some(item) = this.step() {
+                return Poll::Ready(Some(item));
+            }
+        }
+    }
+}
+
+fn truncated() -> Error {
+    Error::Decode {
+        what: "multiplexed stream".into(),
+        path: "$".into(),
+        excerpt: String::new(),
+        source: "the stream ended inside a frame".into(),
+    }
+}
+
+impl<S> Demux<S> {
+    /// Consumes from `pending`; returns an item when one is ready.
+    fn step(&mut self) -> Option<Result<LogChunk>> {
+        if self.framing == Framing::Raw {
+            let data = std::mem::take(&mut self.pending);
+            return Some(Ok(LogChunk {
+                stream: StdStream::Console,
+                data,
+            }));
+        }
+        match &mut self.state {
+            State::Header => {
+                let need = 8 - self.header_len;
+                let take = need.min(self.pending.len());
+                self.header[self.header_len..self.header_len + take]
+                    .copy_from_slice(&self.pending[..take]);
+                self.pending.advance(take);
+                self.header_len += take;
+                if self.header_len < 8 {
+                    return None;
+                }
+                self.header_len = 0;
+                let len = u32::from_be_bytes([
+                    self.header[4],
+                    self.header[5],
+                    self.header[6],
+                    self.header[7],
+                ]) as usize;
+                let stream = match self.header[0] {
+                    0 => StdStream::Stdin,
+                    1 => StdStream::Stdout,
+                    2 => StdStream::Stderr,
+                    3 => {
+                        self.state = State::SystemError {
+                            remaining: len,
+                            message: Vec::new(),
+                        };
+                        return self.finish_system_error();
+                    }
+                    other => {
+                        self.state = State::Done;
+                        return Some(Err(Error::Decode {
+                            what: "multiplexed stream".into(),
+                            path: "$".into(),
+                            excerpt: format!("{:02x?}", self.header),
+                            source: format!("unknown stream id {other} in a frame header").into(),
+                        }));
+                    }
+                };
+                self.state = State::Payload {
+                    stream,
+                    remaining: len,
+                };
+                if len == 0 {
+                    self.state = State::Header;
+                }
+                None
+            }
+            State::Payload { stream, remaining } => {
+                let take = (*remaining).min(self.pending.len());
+                let data = self.pending.split_to(take);
+                *remaining -= take;
+                let stream = *stream;
+                if *remaining == 0 {
+                    self.state = State::Header;
+                }
+                Some(Ok(LogChunk { stream, data }))
+            }
+            State::SystemError { remaining, message } => {
+                let take = (*remaining).min(self.pending.len());
+                let room = MAX_ERROR_FRAME.saturating_sub(message.len());
+                message.extend_from_slice(&self.pending[..take.min(room)]);
+                self.pending.advance(take);
+                *remaining -= take;
+                self.finish_system_error()
+            }
+            State::Done => None,
+        }
+    }
+
+    fn finish_system_error(&mut self) -> Option<Result<LogChunk>> {
+        if let State::SystemError {
+            remaining: 0,
+            message,
+        } = &mut self.state
+        {
+            let text = String::from_utf8_lossy(message).trim().to_string();
+            self.state = State::Header;
+            return Some(Err(Error::Engine {
+                status: 200,
+                message: text,
+            }));
+        }
+        None
+    }
+}
+
+/// Collects a whole demultiplexed stream: (stdout, stderr). Console
+/// output counts as stdout.
+pub async fn collect<S>(mut stream: S) -> Result<(BytesMut, BytesMut)>
+where
+    S: Stream<Item = Result<LogChunk>> + Unpin,
+{
+    use futures_util::StreamExt;
+    let mut out = BytesMut::new();
+    let mut err = BytesMut::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        match chunk.stream {
+            StdStream::Stderr => err.extend_from_slice(&chunk.data),
+            _ => out.extend_from_slice(&chunk.data),
+        }
+    }
+    Ok((out, err))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::StreamExt;
+
+    fn frame(id: u8, payload: &[u8]) -> Vec<u8> {
+        let mut f = vec![id, 0, 0, 0];
+        f.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+        f.extend_from_slice(payload);
+        f
+    }
+
+    fn source(
+        chunks: Vec<Vec<u8>>,
+    ) -> impl Stream<Item = std::result::Result<Bytes, std::io::Error>> + Unpin {
+        futures_util::stream::iter(chunks.into_iter().map(|c| Ok(Bytes::from(c))))
+    }
+
+    async fn run(chunks: Vec<Vec<u8>>, framing: Framing) -> Vec<Result<LogChunk>> {
+        Demux::new(source(chunks), framing).collect().await
+    }
+
+    fn ok(items: &[Result<LogChunk>]) -> Vec<(StdStream, Vec<u8>)> {
+        items
+            .iter()
+            .map(|i| {
+                let c = i.as_ref().expect("ok item");
+                (c.stream, c.data.to_vec())
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn splits_frames_across_any_chunking() {
+        let mut all = frame(1, b"hello\n");
+        all.extend(frame(2, b"oops"));
+        all.extend(frame(1, b""));
+        all.extend(frame(1, b"$ "));
+        // One byte at a time: headers and payloads cut everywhere.
+        let items = run(all.iter().map(|b| vec![*b]).collect(), Framing::Multiplexed).await;
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        for (s, d) in ok(&items) {
+            match s {
+                StdStream::Stdout => out.extend(d),
+                StdStream::Stderr => err.extend(d),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(
+            (out.as_slice(), err.as_slice()),
+            (&b"hello\n$ "[..], &b"oops"[..])
+        );
+        // All at once: one chunk per frame.
+        let items = run(vec![all], Framing::Multiplexed).await;
+        assert_eq!(
+            ok(&items),
+            vec![
+                (StdStream::Stdout, b"hello\n".to_vec()),
+                (StdStream::Stderr, b"oops".to_vec()),
+                (StdStream::Stdout, b"$ ".to_vec())
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_partial_frame_is_delivered_before_the_rest_arrives() {
+        let f = frame(1, b"Password: ");
+        let (tx, mut rx) =
+            tokio::sync::mpsc::unbounded_channel::<std::result::Result<Bytes, std::io::Error>>();
+        let source = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
+        let mut demux = Demux::new(source, Framing::Multiplexed);
+        tx.send(Ok(Bytes::from(f[..12].to_vec()))).unwrap();
+        let first = demux.next().await.unwrap().unwrap();
+        assert_eq!(first.data.as_ref(), b"Pass");
+        tx.send(Ok(Bytes::from(f[12..].to_vec()))).unwrap();
+        assert_eq!(
+            demux.next().await.unwrap().unwrap().data.as_ref(),
+            b"word: "
+        );
+    }
+
+    #[tokio::test]
+    async fn hostile_input_gives_errors_not_panics_or_hangs() {
+        // Truncated header.
+        let items = run(vec![vec![1, 0, 0]], Framing::Multiplexed).await;
+        assert!(matches!(items.as_slice(), [Err(Error::Decode { .. })]));
+        // A huge declared length, then the end: what came is delivered,
+        // then an error, and nothing of the declared size is buffered.
+        let mut f = vec![1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff];
+        f.extend_from_slice(b"abc");
+        let items = run(vec![f], Framing::Multiplexed).await;
+        assert_eq!(ok(&items[..1]), vec![(StdStream::Stdout, b"abc".to_vec())]);
+        assert!(matches!(items[1], Err(Error::Decode { .. })));
+        assert_eq!(items.len(), 2);
+        // An unknown stream id ends the stream with an error.
+        let mut f = frame(7, b"x");
+        f.extend(frame(1, b"after"));
+        let items = run(vec![f], Framing::Multiplexed).await;
+        assert!(matches!(items.as_slice(), [Err(Error::Decode { .. })]));
+        // A system-error frame is an error item; the stream goes on.
+        let mut f = frame(3, b"exec failed: no such file\n");
+        f.extend(frame(1, b"ok"));
+        let items = run(vec![f], Framing::Multiplexed).await;
+        match &items[0] {
+            Err(Error::Engine { message, .. }) => assert_eq!(message, "exec failed: no such file"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(ok(&items[1..]), vec![(StdStream::Stdout, b"ok".to_vec())]);
+    }
+
+    #[tokio::test]
+    async fn raw_streams_pass_through_without_waiting_for_newlines() {
+        let items = run(
+            vec![b"no newline".to_vec(), b" at all".to_vec()],
+            Framing::Raw,
+        )
+        .await;
+        assert_eq!(
+            ok(&items),
+            vec![
+                (StdStream::Console, b"no newline".to_vec()),
+                (StdStream::Console, b" at all".to_vec())
+            ]
+        );
+        assert_eq!(
+            Framing::from_content_type(Some("application/vnd.docker.raw-stream")),
+            Some(Framing::Raw)
+        );
+        assert_eq!(
+            Framing::from_content_type(Some("application/vnd.docker.multiplexed-stream; x=y")),
+            Some(Framing::Multiplexed)
+        );
+        assert_eq!(Framing::from_content_type(None), None);
+    }
+}

@@ -1,0 +1,94 @@
+//! How requests reach the engine: a Unix socket, TCP, TLS over TCP, or ssh
+//! (through a private Unix socket bridged to `docker system dial-stdio`).
+//! Everything ends up as one pooled `reqwest::Client` and a base URL.
+
+mod host;
+pub(crate) mod ssh;
+mod tls;
+
+use std::time::Duration;
+
+pub use host::{Host, DEFAULT_SOCKET};
+pub use tls::{Pem, TlsSettings};
+
+use crate::error::{Error, Result};
+
+/// Connection settings that shape the HTTP client.
+#[derive(Clone, Debug)]
+pub(crate) struct ConnectOptions {
+    pub connect_timeout: Option<Duration>,
+    pub idle_stream_timeout: Option<Duration>,
+    pub user_agent: String,
+    pub pool_max_idle_per_host: usize,
+    pub ssh_program: String,
+}
+
+/// The HTTP client for a host, its base URL (no version prefix), and the
+/// ssh bridge when the host is reached over ssh.
+pub(crate) struct Transport {
+    pub http: reqwest::Client,
+    pub base_url: String,
+    pub ssh: Option<ssh::SshBridge>,
+}
+
+pub(crate) fn build(
+    host: &Host,
+    tls: Option<&TlsSettings>,
+    opts: &ConnectOptions,
+) -> Result<Transport> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(opts.user_agent.clone())
+        .pool_max_idle_per_host(opts.pool_max_idle_per_host)
+        // The engine is never behind an HTTP proxy from the client's side;
+        // proxy variables are for what containers reach.
+        .no_proxy()
+        .http1_only();
+    if let Some(t) = opts.connect_timeout {
+        builder = builder.connect_timeout(t);
+    }
+    if let Some(t) = opts.idle_stream_timeout {
+        // Applies to each read, so it bounds silence, never a whole stream.
+        builder = builder.read_timeout(t);
+    }
+    let mut ssh_bridge = None;
+    let base_url = match host {
+        Host::Unix(path) => {
+            builder = builder.unix_socket(path.as_path());
+            "http://localhost".to_string()
+        }
+        Host::Tcp {
+            host: name, port, ..
+        } => {
+            let authority = if name.contains(':') {
+                format!("[{name}]:{port}")
+            } else {
+                format!("{name}:{port}")
+            };
+            if host.uses_tls(tls.is_some()) {
+                let settings = tls.cloned().unwrap_or_default();
+                builder = builder.use_preconfigured_tls(settings.client_config()?);
+                format!("https://{authority}")
+            } else {
+                format!("http://{authority}")
+            }
+        }
+        Host::Ssh {
+            user,
+            host: name,
+            port,
+        } => {
+            let bridge = ssh::SshBridge::new(user.as_deref(), name, *port, &opts.ssh_program)?;
+            builder = builder.unix_socket(bridge.socket());
+            ssh_bridge = Some(bridge);
+            "http://localhost".to_string()
+        }
+    };
+    let http = builder
+        .build()
+        .map_err(|e| Error::transport("building the HTTP client", e))?;
+    Ok(Transport {
+        http,
+        base_url,
+        ssh: ssh_bridge,
+    })
+}
