@@ -26,6 +26,7 @@ fn socket_path() -> String {
 /// A client for the local engine at its own API version, or `None` (with a
 /// loud message) when there is no engine outside CI.
 async fn engine() -> Option<Client> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let path = socket_path();
     let http = reqwest::Client::builder()
         .unix_socket(path.as_str())
@@ -79,8 +80,23 @@ async fn create(c: &Client, cmd: &[&str], stdin: bool) -> String {
     created.into_inner().id
 }
 
-async fn remove(c: &Client, id: &str) {
-    let _ = c.container_delete(id, Some(true), None, Some(true)).await;
+/// Runs `test`, then removes the container whether the test passed, failed
+/// or panicked; a test that takes over a minute fails.
+async fn with_container(c: &Client, id: &str, test: impl std::future::Future<Output = ()>) {
+    use futures_util::FutureExt;
+    let outcome = tokio::time::timeout(
+        Duration::from_secs(60),
+        std::panic::AssertUnwindSafe(test).catch_unwind(),
+    )
+    .await;
+    let removed = c.container_delete(id, Some(true), None, Some(true)).await;
+    match outcome {
+        Err(_) => panic!("test timed out"),
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Ok(Ok(())) => {
+            removed.expect("removing the test container");
+        }
+    }
 }
 
 /// Splits a multiplexed stream into (stream id, payload) frames.
@@ -120,7 +136,7 @@ async fn typed_answers_from_a_real_engine() {
 async fn logs_and_stats_stream_as_bytes() {
     let Some(c) = engine().await else { return };
     let id = create(&c, &["sh", "-c", "echo out; echo err >&2; sleep 30"], false).await;
-    let result = async {
+    with_container(&c, &id, async {
         c.container_start(&id, None).await.expect("start");
         // Starting it again is a 304, which the raw layer leaves to the caller.
         match c.container_start(&id, None).await {
@@ -162,17 +178,15 @@ async fn logs_and_stats_stream_as_bytes() {
         let typed: types::ContainerStatsResponse =
             serde_json::from_slice(first).expect("stats decode");
         assert!(typed.extra.contains_key("read") || typed.read.is_some());
-    };
-    let outcome = tokio::time::timeout(Duration::from_secs(60), result).await;
-    remove(&c, &id).await;
-    outcome.expect("timed out");
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn exec_start_upgrades_to_a_duplex_stream() {
     let Some(c) = engine().await else { return };
     let id = create(&c, &["sleep", "60"], false).await;
-    let result = async {
+    with_container(&c, &id, async {
         c.container_start(&id, None).await.expect("start");
         let exec: types::ContainerExecBody = serde_json::from_value(serde_json::json!({
             "Cmd": ["cat"], "AttachStdin": true, "AttachStdout": true, "AttachStderr": true,
@@ -202,17 +216,15 @@ async fn exec_start_upgrades_to_a_duplex_stream() {
             .expect("exec inspect")
             .into_inner();
         assert_eq!(inspect.exit_code, Some(0));
-    };
-    let outcome = tokio::time::timeout(Duration::from_secs(60), result).await;
-    remove(&c, &id).await;
-    outcome.expect("timed out");
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn attach_upgrades_and_carries_stdin() {
     let Some(c) = engine().await else { return };
     let id = create(&c, &["sh", "-c", "read line; echo got:$line"], true).await;
-    let result = async {
+    with_container(&c, &id, async {
         let mut conn = c
             .container_attach(&id, None, None, None, Some(true), Some(true), Some(true))
             .await
@@ -229,8 +241,6 @@ async fn attach_upgrades_and_carries_stdin() {
             .expect("wait")
             .into_inner();
         assert_eq!(waited.status_code, 0);
-    };
-    let outcome = tokio::time::timeout(Duration::from_secs(60), result).await;
-    remove(&c, &id).await;
-    outcome.expect("timed out");
+    })
+    .await;
 }

@@ -179,9 +179,10 @@ impl DockerBuilder {
     }
 
     /// How long a call may wait for its answer (default 120 s; `None`: no
-    /// limit). For streams (logs, events, stats, pulls, ...) and for
-    /// waiting on a container it covers only the response headers: the
-    /// stream itself is never cut by it.
+    /// limit). For streams (logs, events, stats, pulls, ...) it covers only
+    /// the response headers: the stream itself is never cut by it. Calls
+    /// that wait for the engine to act (waiting on a container, stopping it
+    /// with a grace period) are not limited by it.
     pub fn response_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.response_timeout = timeout.into();
         self
@@ -245,14 +246,17 @@ impl DockerBuilder {
     }
 }
 
-/// How long the engine may take to answer, by kind of call.
+/// How the response timeout applies, by kind of call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Answer {
-    /// A whole answer is expected within the response timeout.
+    /// The whole answer must come within the response timeout.
     Prompt,
-    /// The answer may take as long as it takes (waiting for a container,
-    /// long streams): only the headers are timed.
-    Open,
+    /// A stream: the response headers must come within the timeout; the
+    /// stream itself is never cut by it.
+    Stream,
+    /// The engine answers when something happens (a container exits, a
+    /// grace period ends): not limited.
+    Unbounded,
 }
 
 /// What the tracing span and the gate need to know about a call.
@@ -374,13 +378,15 @@ impl Docker {
         answer: Answer,
     ) -> Result<T> {
         match (answer, self.inner.response_timeout) {
-            (Answer::Prompt, Some(limit)) => match tokio::time::timeout(limit, fut).await {
-                Ok(r) => r,
-                Err(_) => Err(Error::Timeout {
-                    during: "the engine's answer",
-                    after: limit,
-                }),
-            },
+            (Answer::Prompt | Answer::Stream, Some(limit)) => {
+                match tokio::time::timeout(limit, fut).await {
+                    Ok(r) => r,
+                    Err(_) => Err(Error::Timeout {
+                        during: "the engine's answer",
+                        after: limit,
+                    }),
+                }
+            }
             _ => fut.await,
         }
     }

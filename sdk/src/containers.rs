@@ -349,12 +349,12 @@ impl Docker {
 
     /// Stops a container; stopping a stopped one is not an error.
     pub async fn stop_container(&self, id: &str, opts: &StopOptions) -> Result<StateChange> {
-        // Stopping may take the whole grace period; only headers are timed.
+        // Stopping may take the whole grace period.
         const OP: Op = Op {
             id: "ContainerStop",
             method: "POST",
             path: "/containers/{id}/stop",
-            answer: Answer::Open,
+            answer: Answer::Unbounded,
         };
         let params = set_params(&[
             ("t", opts.timeout.is_some()),
@@ -381,7 +381,7 @@ impl Docker {
             id: "ContainerWait",
             method: "POST",
             path: "/containers/{id}/wait",
-            answer: Answer::Open,
+            answer: Answer::Unbounded,
         };
         let condition = match condition {
             WaitCondition::NotRunning => types::ContainerWaitCondition::NotRunning,
@@ -416,7 +416,7 @@ impl Docker {
             id: "ContainerLogs",
             method: "GET",
             path: "/containers/{id}/logs",
-            answer: Answer::Open,
+            answer: Answer::Stream,
         };
         let params = set_params(&[
             ("follow", opts.follow),
@@ -472,7 +472,7 @@ impl Docker {
             id: "ContainerDelete",
             method: "DELETE",
             path: "/containers/{id}",
-            answer: Answer::Open,
+            answer: Answer::Unbounded,
         };
         let params = set_params(&[
             ("force", opts.force),

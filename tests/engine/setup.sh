@@ -2,7 +2,19 @@
 # Makes a real Docker Engine reachable for the tests, and builds the local
 # test image. Safe to run again: it reuses an engine that already answers.
 #
-#   tests/engine/setup.sh          # prints `export DOCKER_HOST=...` on success
+#   eval "$(tests/engine/setup.sh)"    # prints the exports below on success
+#
+# Besides the main engine, where it can (as root) it also starts, for the
+# transport tests, each with its own state under $ENGINE_STATE_DIR:
+# - a second dockerd on 127.0.0.1 with --tlsverify and certificates made
+#   here (own socket, pid file, data-root and exec-root; it shares docker0
+#   and never runs containers: `--bridge none` would delete docker0), and
+# - sshd on 127.0.0.1 with a key made here, through which
+#   `docker system dial-stdio` reaches the main engine.
+# Exports: DOCKER_HOST, DOCKER_ENGINE_RS_TLS_HOST, DOCKER_ENGINE_RS_TLS_CERTS
+# (a directory with ca.pem, cert.pem, key.pem), DOCKER_ENGINE_RS_WRONG_CA,
+# DOCKER_ENGINE_RS_SSH_HOST, DOCKER_ENGINE_RS_SSH_PROGRAM.
+# tests/engine/stop.sh stops what this script started (by pid file only).
 #
 # Order: the engine DOCKER_HOST names, else the default socket, else (as root
 # on Debian) install docker.io and start dockerd with its own pid file.
@@ -73,3 +85,101 @@ DOCKERFILE
   rm -rf "$ctx"
 fi
 echo "export DOCKER_HOST=$host"
+
+TLS_PORT="${TLS_PORT:-23760}"
+SSH_PORT="${SSH_PORT:-22022}"
+
+make_certs() { # $1: dir
+  local d="$1"
+  mkdir -p "$d/client"
+  (
+    cd "$d"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=docker-engine-rs test CA" \
+      -keyout ca-key.pem -out ca.pem 2>/dev/null
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=unrelated CA" \
+      -keyout wrong-ca-key.pem -out wrong-ca.pem 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout server-key.pem -out server.csr 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 30 \
+      -extfile server.ext -out server-cert.pem 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=client" -keyout client/key.pem -out client.csr 2>/dev/null
+    printf 'extendedKeyUsage=clientAuth\n' >client.ext
+    openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 30 \
+      -extfile client.ext -out client/cert.pem 2>/dev/null
+    cp ca.pem client/ca.pem
+  )
+}
+
+tls_answers() {
+  local d="$STATE_DIR/tls"
+  DOCKER_HOST="tcp://127.0.0.1:$TLS_PORT" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$d/client" \
+    timeout 10 docker version --format '{{.Server.APIVersion}}' >/dev/null 2>&1
+}
+
+start_tls_engine() {
+  local d="$STATE_DIR/tls"
+  command -v openssl >/dev/null 2>&1 || need_pkg openssl openssl
+  [ -f "$d/client/cert.pem" ] || make_certs "$d"
+  if ! tls_answers; then
+    log "starting the TLS engine on 127.0.0.1:$TLS_PORT (log: $d/dockerd.log)"
+    mkdir -p "$d/data" "$d/exec"
+    nohup dockerd --tlsverify --tlscacert "$d/ca.pem" --tlscert "$d/server-cert.pem" --tlskey "$d/server-key.pem" \
+      -H "tcp://127.0.0.1:$TLS_PORT" -H "unix://$d/docker.sock" \
+      --data-root "$d/data" --exec-root "$d/exec" --pidfile "$d/dockerd.pid" \
+      --iptables=false --ip-masq=false \
+      >"$d/dockerd.log" 2>&1 </dev/null &
+    for _ in $(seq 1 60); do tls_answers && break; sleep 1; done
+    tls_answers || { log "the TLS engine did not come up:"; tail -20 "$d/dockerd.log" >&2; return 1; }
+  fi
+  echo "export DOCKER_ENGINE_RS_TLS_HOST=tcp://127.0.0.1:$TLS_PORT"
+  echo "export DOCKER_ENGINE_RS_TLS_CERTS=$d/client"
+  echo "export DOCKER_ENGINE_RS_WRONG_CA=$d/wrong-ca.pem"
+}
+
+start_sshd() {
+  local d="$STATE_DIR/ssh"
+  need_pkg sshd openssh-server || [ -x /usr/sbin/sshd ] || return 1
+  mkdir -p "$d" /run/sshd
+  chmod 700 "$d"
+  [ -f "$d/host_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -f "$d/host_ed25519"
+  [ -f "$d/client_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -f "$d/client_ed25519"
+  cp "$d/client_ed25519.pub" "$d/authorized_keys"
+  cat >"$d/sshd_config" <<SSHD
+Port $SSH_PORT
+ListenAddress 127.0.0.1
+HostKey $d/host_ed25519
+PidFile $d/sshd.pid
+AuthorizedKeysFile $d/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+StrictModes no
+UsePAM no
+SSHD
+  cat >"$d/ssh_config" <<SSHC
+Host *
+  IdentityFile $d/client_ed25519
+  IdentitiesOnly yes
+  StrictHostKeyChecking no
+  UserKnownHostsFile /dev/null
+  LogLevel ERROR
+  BatchMode yes
+SSHC
+  printf '#!/bin/sh\nexec ssh -F %s "$@"\n' "$d/ssh_config" >"$d/ssh"
+  chmod +x "$d/ssh"
+  if ! "$d/ssh" -p "$SSH_PORT" root@127.0.0.1 true 2>/dev/null; then
+    log "starting sshd on 127.0.0.1:$SSH_PORT"
+    "$(command -v sshd || echo /usr/sbin/sshd)" -f "$d/sshd_config" -E "$d/sshd.log"
+    for _ in $(seq 1 20); do "$d/ssh" -p "$SSH_PORT" root@127.0.0.1 true 2>/dev/null && break; sleep 0.5; done
+    "$d/ssh" -p "$SSH_PORT" root@127.0.0.1 true || { log "sshd did not come up"; tail -20 "$d/sshd.log" >&2; return 1; }
+  fi
+  echo "export DOCKER_ENGINE_RS_SSH_HOST=ssh://root@127.0.0.1:$SSH_PORT"
+  echo "export DOCKER_ENGINE_RS_SSH_PROGRAM=$d/ssh"
+}
+
+if [ "$(id -u)" = 0 ] && [ "${ENGINE_EXTRAS:-1}" = 1 ]; then
+  start_tls_engine || log "no TLS engine: the TLS tests will not run"
+  start_sshd || log "no sshd: the ssh tests will not run"
+elif [ "${ENGINE_EXTRAS:-1}" = 1 ]; then
+  log "not root: no TLS engine and no sshd (the transport tests will skip outside CI)"
+fi

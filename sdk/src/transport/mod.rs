@@ -51,6 +51,9 @@ pub(crate) fn build(
         builder = builder.read_timeout(t);
     }
     let mut ssh_bridge = None;
+    if !host.uses_tls(tls.is_some()) {
+        builder = builder.use_preconfigured_tls(tls::unused_config()?);
+    }
     let base_url = match host {
         Host::Unix(path) => {
             builder = builder.unix_socket(path.as_path());

@@ -184,6 +184,18 @@ impl TlsSettings {
     }
 }
 
+/// A TLS configuration that trusts nothing, for clients that never speak
+/// TLS: the HTTP client needs one when it is built, and the process-wide
+/// default crypto provider is left alone.
+pub(crate) fn unused_config() -> Result<rustls::ClientConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::transport("configuring TLS", e))?
+        .with_root_certificates(RootCertStore::empty())
+        .with_no_client_auth())
+}
+
 /// Verifies the chain but accepts any host name in it.
 #[derive(Debug)]
 struct AnyHostname(Arc<WebPkiServerVerifier>);

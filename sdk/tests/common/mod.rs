@@ -1,0 +1,86 @@
+//! Shared by the integration tests: the engine (from the environment that
+//! `tests/engine/setup.sh` exports) and unique names.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use docker_engine::Docker;
+
+/// The test image `tests/engine/setup.sh` builds.
+pub const IMAGE: &str = "docker-engine-rs-test/busybox:latest";
+/// The label on everything the tests create.
+pub const LABEL: &str = "org.docker-engine-rs.test";
+
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some()
+}
+
+/// Fails in CI, skips loudly elsewhere.
+pub fn unavailable(what: &str) {
+    if in_ci() {
+        panic!("{what} (CI needs it: run tests/engine/setup.sh)");
+    }
+    eprintln!("\n*** SKIPPED: {what}; run `eval \"$(tests/engine/setup.sh)\"` first ***\n");
+}
+
+/// An environment variable the setup script exports.
+pub fn setup_var(name: &str) -> Option<String> {
+    match std::env::var(name) {
+        Ok(v) if !v.is_empty() => Some(v),
+        _ => {
+            unavailable(&format!("{name} is not set"));
+            None
+        }
+    }
+}
+
+/// A client for the main engine, configured from the environment.
+pub async fn docker() -> Option<Docker> {
+    let docker = Docker::from_env().expect("client from the environment");
+    match docker.ping().await {
+        Ok(_) => Some(docker),
+        Err(e) => {
+            unavailable(&format!("no Docker engine at {} ({e})", docker.host()));
+            None
+        }
+    }
+}
+
+pub fn unique(prefix: &str) -> String {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Runs `test`, then removes the container `id` (forcefully) whether the
+/// test passed, failed or panicked, then reports the outcome. A test that
+/// takes more than a minute fails.
+pub async fn with_container<F: std::future::Future<Output = ()>>(
+    docker: &Docker,
+    id: &str,
+    test: F,
+) {
+    use futures_util::FutureExt;
+    let outcome = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        std::panic::AssertUnwindSafe(test).catch_unwind(),
+    )
+    .await;
+    let removed = docker
+        .remove_container(
+            id,
+            &docker_engine::containers::RemoveOptions::default().force(true),
+        )
+        .await;
+    match outcome {
+        Err(_) => panic!(
+            "test timed out (container {id} removed: {:?})",
+            removed.is_ok()
+        ),
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Ok(Ok(())) => removed.expect("removing the test container"),
+    }
+}
