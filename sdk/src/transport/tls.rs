@@ -122,39 +122,39 @@ impl TlsSettings {
         let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
             .map_err(|e| Error::transport("configuring TLS", e))?;
-        let verifier: Arc<dyn ServerCertVerifier> =
-            if !self.verify {
-                Arc::new(NoVerification(provider))
-            } else {
-                let mut roots = RootCertStore::empty();
-                match &self.ca {
-                    Some(ca) => {
-                        let pem = ca.load("CA")?;
-                        for cert in CertificateDer::pem_slice_iter(&pem) {
-                            let cert = cert.map_err(|e| {
-                                Error::invalid_input(format!("TLS CA is not valid PEM: {e}"))
-                            })?;
-                            roots.add(cert).map_err(|e| {
-                                Error::invalid_input(format!("TLS CA certificate rejected: {e}"))
-                            })?;
-                        }
-                        if roots.is_empty() {
-                            return Err(Error::invalid_input("the TLS CA holds no certificate"));
-                        }
+        let verifier: Arc<dyn ServerCertVerifier> = if !self.verify {
+            Arc::new(NoVerification(provider))
+        } else {
+            let chain: Arc<dyn ServerCertVerifier> = match &self.ca {
+                Some(ca) => {
+                    let pem = ca.load("CA")?;
+                    let mut roots = RootCertStore::empty();
+                    for cert in CertificateDer::pem_slice_iter(&pem) {
+                        let cert = cert.map_err(|e| {
+                            Error::invalid_input(format!("TLS CA is not valid PEM: {e}"))
+                        })?;
+                        roots.add(cert).map_err(|e| {
+                            Error::invalid_input(format!("TLS CA certificate rejected: {e}"))
+                        })?;
                     }
-                    None => return Err(Error::invalid_input(
-                        "TLS verification needs a CA (ca.pem); give one or turn verification off",
-                    )),
+                    if roots.is_empty() {
+                        return Err(Error::invalid_input("the TLS CA holds no certificate"));
+                    }
+                    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+                        .build()
+                        .map_err(|e| Error::transport("configuring TLS verification", e))?
                 }
-                let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
-                    .build()
-                    .map_err(|e| Error::transport("configuring TLS verification", e))?;
-                if self.verify_hostname {
-                    webpki
-                } else {
-                    Arc::new(AnyHostname(webpki))
-                }
+                // No CA given: the platform's trust store, as for any https.
+                None => Arc::new(rustls_platform_verifier::Verifier::new(provider).map_err(
+                    |e| Error::transport("loading the platform's trusted certificates", e),
+                )?),
             };
+            if self.verify_hostname {
+                chain
+            } else {
+                Arc::new(AnyHostname(chain))
+            }
+        };
         let builder = builder
             .dangerous()
             .with_custom_certificate_verifier(verifier);
@@ -198,7 +198,7 @@ pub(crate) fn unused_config() -> Result<rustls::ClientConfig> {
 
 /// Verifies the chain but accepts any host name in it.
 #[derive(Debug)]
-struct AnyHostname(Arc<WebPkiServerVerifier>);
+struct AnyHostname(Arc<dyn ServerCertVerifier>);
 
 impl ServerCertVerifier for AnyHostname {
     fn verify_server_cert(
