@@ -13,7 +13,7 @@ use docker_engine_raw::{types, Client, Error};
 use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const IMAGE: &str = "docker-engine-rs-test/busybox:latest";
+const IMAGE: &str = "docker-engine-rs-test/busybox:2";
 const LABEL: &str = "org.docker-engine-rs.test";
 
 fn socket_path() -> String {

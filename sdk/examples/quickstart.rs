@@ -13,7 +13,7 @@ use docker_engine::Docker;
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let image = std::env::args()
         .nth(1)
-        .unwrap_or_else(|| "docker-engine-rs-test/busybox:latest".into());
+        .unwrap_or_else(|| "docker-engine-rs-test/busybox:2".into());
     let docker = Docker::from_env()?;
     let version = docker.version().await?;
     println!(

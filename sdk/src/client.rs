@@ -214,6 +214,13 @@ impl DockerBuilder {
         self
     }
 
+    /// The Docker CLI configuration to follow for detach keys and proxies
+    /// ([`DockerBuilder::from_env`] loads it from `DOCKER_CONFIG`).
+    pub fn cli_config(mut self, config: CliConfig) -> Self {
+        self.cli = config;
+        self
+    }
+
     /// An environment variable for credential helpers
     /// (`docker-credential-*`) when they run, as docker-py's
     /// `credstore_env`.
@@ -410,17 +417,12 @@ impl Docker {
     /// Runs one raw call: gating, a tracing span, the response timeout, and
     /// error mapping. `params` names the optional parameters the call sets;
     /// `body` is the JSON body, for field gating.
-    pub(crate) async fn call<T>(
+    pub(crate) async fn call<T, E: crate::negotiate::ErrorBody>(
         &self,
         op: Op,
         params: &[&str],
         body: Option<&serde_json::Value>,
-        f: impl AsyncFnOnce(
-            &raw::Client,
-        ) -> std::result::Result<
-            ResponseValue<T>,
-            raw::Error<raw::types::ErrorResponse>,
-        >,
+        f: impl AsyncFnOnce(&raw::Client) -> std::result::Result<ResponseValue<T>, raw::Error<E>>,
     ) -> Result<ResponseValue<T>> {
         let session = self.session().await?;
         crate::gate::check(op.id, params, body, session.version)?;

@@ -58,6 +58,16 @@ impl CliConfig {
         Self::load_from(&ProcessEnv)
     }
 
+    /// Loads `config.json` from the directory `dir` (as `DOCKER_CONFIG`).
+    pub fn load_dir(dir: impl AsRef<Path>) -> Result<CliConfig> {
+        let mut vars = HashMap::new();
+        vars.insert(
+            "DOCKER_CONFIG".to_string(),
+            dir.as_ref().to_string_lossy().into_owned(),
+        );
+        Self::load_from(&vars)
+    }
+
     pub(crate) fn load_from(env: &dyn Env) -> Result<CliConfig> {
         let dir = match env.var("DOCKER_CONFIG").filter(|d| !d.is_empty()) {
             Some(d) => Some(PathBuf::from(d)),
@@ -99,6 +109,45 @@ impl CliConfig {
             .get("currentContext")
             .and_then(Value::as_str)
             .filter(|s| !s.is_empty())
+    }
+
+    /// `detachKeys`: the key sequence that detaches from attach and exec
+    /// (e.g. `ctrl-p,ctrl-q`), if configured.
+    pub fn detach_keys(&self) -> Option<&str> {
+        self.file
+            .get("detachKeys")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// The proxy variables the CLI puts into containers and execs for the
+    /// engine at `host` (`proxies` in `config.json`: the entry for that
+    /// host, else `default`), as `NAME=value` pairs in both spellings.
+    pub fn proxy_env(&self, host: &str) -> Vec<(String, String)> {
+        let Some(proxies) = self.file.get("proxies").and_then(Value::as_object) else {
+            return Vec::new();
+        };
+        let Some(entry) = proxies.get(host).or_else(|| proxies.get("default")) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (key, name) in [
+            ("httpProxy", "HTTP_PROXY"),
+            ("httpsProxy", "HTTPS_PROXY"),
+            ("ftpProxy", "FTP_PROXY"),
+            ("noProxy", "NO_PROXY"),
+            ("allProxy", "ALL_PROXY"),
+        ] {
+            if let Some(v) = entry
+                .get(key)
+                .and_then(Value::as_str)
+                .filter(|v| !v.is_empty())
+            {
+                out.push((name.to_string(), v.to_string()));
+                out.push((name.to_ascii_lowercase(), v.to_string()));
+            }
+        }
+        out
     }
 
     /// The raw `config.json` document (`null` when there is none).
@@ -150,6 +199,21 @@ impl CliConfig {
             None
         };
         Ok((host, tls))
+    }
+}
+
+/// Adds `NAME=value` for each pair whose name `env` does not set yet: an
+/// explicit value always wins.
+pub(crate) fn add_missing_env(env: &mut Option<Vec<String>>, pairs: &[(String, String)]) {
+    if pairs.is_empty() {
+        return;
+    }
+    let env = env.get_or_insert_with(Vec::new);
+    for (name, value) in pairs {
+        let prefix = format!("{name}=");
+        if !env.iter().any(|e| e.starts_with(&prefix) || e == name) {
+            env.push(format!("{name}={value}"));
+        }
     }
 }
 
@@ -353,6 +417,37 @@ mod tests {
         ]))
         .unwrap();
         assert!(!r.tls.unwrap().verify);
+    }
+
+    #[test]
+    fn proxies_and_detach_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("config.json"),
+            r#"{"detachKeys": "ctrl-x,x", "proxies": {"default": {"httpProxy": "http://p:3128", "noProxy": "*.local"},
+                "tcp://special:2376": {"httpsProxy": "http://s:1"}}}"#,
+        )
+        .unwrap();
+        let cli =
+            CliConfig::load_from(&env(&[("DOCKER_CONFIG", dir.path().to_str().unwrap())])).unwrap();
+        assert_eq!(cli.detach_keys(), Some("ctrl-x,x"));
+        let default = cli.proxy_env("unix:///var/run/docker.sock");
+        assert!(default.contains(&("HTTP_PROXY".into(), "http://p:3128".into())));
+        assert!(default.contains(&("no_proxy".into(), "*.local".into())));
+        assert_eq!(
+            cli.proxy_env("tcp://special:2376"),
+            vec![
+                ("HTTPS_PROXY".into(), "http://s:1".into()),
+                ("https_proxy".into(), "http://s:1".into())
+            ]
+        );
+
+        let mut env_list = Some(vec!["HTTP_PROXY=explicit".to_string()]);
+        add_missing_env(&mut env_list, &default);
+        let env_list = env_list.unwrap();
+        assert!(env_list.contains(&"HTTP_PROXY=explicit".to_string()));
+        assert!(!env_list.contains(&"HTTP_PROXY=http://p:3128".to_string()));
+        assert!(env_list.contains(&"http_proxy=http://p:3128".to_string()));
     }
 
     #[test]

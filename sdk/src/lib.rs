@@ -26,18 +26,25 @@
 //! installed, and no header or body (where credentials travel) ever is.
 #![warn(missing_docs)]
 
+pub mod archive;
+pub mod attach;
 mod client;
 pub mod config;
 pub mod containers;
 mod error;
+pub mod exec;
+mod filters;
 mod gate;
+pub mod helpers;
 mod negotiate;
+pub mod run;
 pub mod streams;
 mod system;
 pub mod transport;
 
 pub use client::{Docker, DockerBuilder, VersionSetting};
 pub use error::{BoxError, Error, Result};
+pub use filters::Filters;
 pub use system::Ping;
 pub use transport::{Host, Pem, TlsSettings};
 

@@ -97,9 +97,28 @@ where
     })
 }
 
+/// The error body of an operation: the engine's JSON error, or nothing
+/// (HEAD answers).
+pub(crate) trait ErrorBody {
+    /// The engine's message.
+    fn message(self) -> String;
+}
+
+impl ErrorBody for raw::types::ErrorResponse {
+    fn message(self) -> String {
+        self.message
+    }
+}
+
+impl ErrorBody for () {
+    fn message(self) -> String {
+        String::new()
+    }
+}
+
 /// Maps a raw-layer error, reading the body of unexpected answers.
-pub(crate) async fn map_raw_error(
-    e: raw::Error<raw::types::ErrorResponse>,
+pub(crate) async fn map_raw_error<E: ErrorBody>(
+    e: raw::Error<E>,
     op: &str,
     version: ApiVersion,
 ) -> Error {
@@ -149,11 +168,11 @@ fn classify(status: u16, message: String, version: ApiVersion) -> Error {
 }
 
 /// Maps every raw error that needs no I/O.
-pub(crate) fn raw_error_sync(e: raw::Error<raw::types::ErrorResponse>, op: &str) -> Error {
+pub(crate) fn raw_error_sync<E: ErrorBody>(e: raw::Error<E>, op: &str) -> Error {
     match e {
         raw::Error::ErrorResponse(rv) => {
             let status = rv.status().as_u16();
-            Error::from_status(status, rv.into_inner().message)
+            Error::from_status(status, rv.into_inner().message())
         }
         raw::Error::UnexpectedResponse(r) => Error::from_status(r.status().as_u16(), String::new()),
         raw::Error::CommunicationError(e)

@@ -251,6 +251,121 @@ impl<S> Demux<S> {
     }
 }
 
+/// The longest JSON line accepted; a longer one is an error item, and the
+/// stream goes on after its end.
+const MAX_JSON_LINE: usize = 16 * 1024 * 1024;
+
+/// Decodes a stream of newline-delimited JSON documents (stats, events,
+/// progress) into `T`, item by item. A line that does not decode is an
+/// error item and the stream goes on; a transport failure ends it.
+pub struct JsonLines<S, T> {
+    inner: S,
+    buf: BytesMut,
+    /// Skipping the rest of an over-long line.
+    skipping: bool,
+    done: bool,
+    what: &'static str,
+    _item: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<S, T> JsonLines<S, T> {
+    /// Decodes `inner`; `what` names the items in errors (e.g. `stats`).
+    pub fn new(inner: S, what: &'static str) -> Self {
+        JsonLines {
+            inner,
+            buf: BytesMut::new(),
+            skipping: false,
+            done: false,
+            what,
+            _item: std::marker::PhantomData,
+        }
+    }
+
+    fn next_line(&mut self) -> Option<Result<T>>
+    where
+        T: serde::de::DeserializeOwned,
+    {
+        loop {
+            let newline = self.buf.iter().position(|b| *b == b'\n')?;
+            let line = self.buf.split_to(newline + 1);
+            if std::mem::take(&mut self.skipping) {
+                continue;
+            }
+            let line = line[..newline].trim_ascii();
+            if line.is_empty() {
+                continue;
+            }
+            return Some(
+                serde_json::from_slice(line)
+                    .map_err(|e| Error::decode(format!("{} item", self.what), line, e)),
+            );
+        }
+    }
+}
+
+impl<S, E, T> Stream for JsonLines<S, T>
+where
+    S: Stream<Item = std::result::Result<Bytes, E>> + Unpin,
+    E: Into<BoxError>,
+    T: serde::de::DeserializeOwned,
+{
+    type Item = Result<T>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(item) = this.next_line() {
+                return Poll::Ready(Some(item));
+            }
+            if this.done {
+                return Poll::Ready(None);
+            }
+            if this.buf.len() > MAX_JSON_LINE {
+                this.buf.clear();
+                this.skipping = true;
+                return Poll::Ready(Some(Err(Error::Decode {
+                    what: format!("{} item", this.what),
+                    path: "$".into(),
+                    excerpt: String::new(),
+                    source: format!("a line longer than {MAX_JSON_LINE} bytes").into(),
+                })));
+            }
+            match Pin::new(&mut this.inner).poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(bytes))) => {
+                    if this.skipping {
+                        // Drop up to the end of the over-long line.
+                        match bytes.iter().position(|b| *b == b'\n') {
+                            Some(i) => {
+                                this.skipping = false;
+                                this.buf.extend_from_slice(&bytes[i + 1..]);
+                            }
+                            None => continue,
+                        }
+                    } else {
+                        this.buf.extend_from_slice(&bytes);
+                    }
+                }
+                Poll::Ready(Some(Err(e))) => {
+                    this.done = true;
+                    this.buf.clear();
+                    return Poll::Ready(Some(Err(Error::transport(
+                        format!("reading the {} stream", this.what),
+                        e,
+                    ))));
+                }
+                Poll::Ready(None) => {
+                    this.done = true;
+                    // A last document without a newline still counts.
+                    if !this.buf.is_empty() && !this.skipping {
+                        this.buf.extend_from_slice(b"\n");
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Collects a whole demultiplexed stream: (stdout, stderr). Console
 /// output counts as stdout.
 pub async fn collect<S>(mut stream: S) -> Result<(BytesMut, BytesMut)>
@@ -379,6 +494,24 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(ok(&items[1..]), vec![(StdStream::Stdout, b"ok".to_vec())]);
+    }
+
+    #[tokio::test]
+    async fn json_lines_go_on_after_a_bad_item() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Item {
+            n: u32,
+        }
+        let chunks = vec![
+            b"{\"n\": 1}\n{\"n\": ".to_vec(),
+            b"2}\n\nnot json\n{\"n\": 3}".to_vec(),
+        ];
+        let items: Vec<Result<Item>> = JsonLines::new(source(chunks), "test").collect().await;
+        assert_eq!(items.len(), 4);
+        assert_eq!(items[0].as_ref().unwrap(), &Item { n: 1 });
+        assert_eq!(items[1].as_ref().unwrap(), &Item { n: 2 });
+        assert!(matches!(items[2], Err(Error::Decode { .. })));
+        assert_eq!(items[3].as_ref().unwrap(), &Item { n: 3 });
     }
 
     #[tokio::test]

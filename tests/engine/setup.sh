@@ -19,10 +19,11 @@
 # Order: the engine DOCKER_HOST names, else the default socket, else (as root
 # on Debian) install docker.io and start dockerd with its own pid file.
 # No registry is reachable from these machines, so the test image is built
-# FROM scratch around Debian's busybox-static.
+# FROM scratch around Debian's busybox-static. Its tag changes with its
+# Dockerfile, so an old build is never taken for the current one.
 set -euo pipefail
 
-TEST_IMAGE="${TEST_IMAGE:-docker-engine-rs-test/busybox:latest}"
+TEST_IMAGE="${TEST_IMAGE:-docker-engine-rs-test/busybox:2}"
 STATE_DIR="${ENGINE_STATE_DIR:-/tmp/docker-engine-rs-engine}"
 SOCK_DEFAULT=/var/run/docker.sock
 
@@ -77,6 +78,7 @@ if ! docker image inspect "$TEST_IMAGE" >/dev/null 2>&1; then
 FROM scratch
 COPY busybox /bin/busybox
 RUN ["/bin/busybox", "--install", "-s", "/bin"]
+RUN ["/bin/sh", "-c", "mkdir -p /tmp /var/tmp /srv /root /home && chmod 1777 /tmp /var/tmp"]
 LABEL org.docker-engine-rs.test=true
 CMD ["sh"]
 DOCKERFILE

@@ -109,6 +109,12 @@ pub const RULES: &[Rule] = &[
         versions: (25, 99),
         apply: open_string_enums,
     },
+    Rule {
+        name: "flatten_all_of",
+        reason: "typify merges `allOf` into anonymous copies of the referenced types; one object keeps the named ones",
+        versions: (25, 99),
+        apply: flatten_all_of,
+    },
 ];
 
 /// Runs every rule that applies to the target version. Returns one report
@@ -179,6 +185,8 @@ struct Site {
     /// Whether the schema belongs to a query, path or header parameter:
     /// only ever sent, never decoded.
     parameter: bool,
+    /// Whether the schema is a named component itself (not inside one).
+    component: bool,
 }
 
 impl Site {
@@ -186,6 +194,7 @@ impl Site {
         Site {
             name,
             parameter: false,
+            component: false,
         }
     }
 
@@ -193,6 +202,7 @@ impl Site {
         Site {
             name: format!("{}{}", self.name, pascal(part)),
             parameter: self.parameter,
+            component: false,
         }
     }
 }
@@ -226,7 +236,15 @@ fn visit_all_schemas(spec: &mut Value, f: &mut SchemaVisitor) -> Result<()> {
         .and_then(Value::as_object_mut)
     {
         for (name, s) in schemas.iter_mut() {
-            visit_schema(s, &Site::new(name.clone()), f)?;
+            visit_schema(
+                s,
+                &Site {
+                    name: name.clone(),
+                    parameter: false,
+                    component: true,
+                },
+                f,
+            )?;
         }
     }
     for_each_op(spec, |_, _, op| {
@@ -244,6 +262,7 @@ fn visit_all_schemas(spec: &mut Value, f: &mut SchemaVisitor) -> Result<()> {
                         &Site {
                             name: format!("{id}{}", pascal(&pname)),
                             parameter: true,
+                            component: false,
                         },
                         f,
                     )?;
@@ -815,6 +834,126 @@ fn open_string_enums(spec: &mut Value, _: &Ctx) -> Result<usize> {
     }
     // Named enums need no hoisting but still count as found.
     Ok(changed + named_enums)
+}
+
+/// Rewrites each `allOf` as one schema: a lone reference (with parts that
+/// add nothing but `type`/`nullable`) becomes that reference; a reference
+/// plus inline properties becomes one object with the referenced schema's
+/// properties copied in (references inside them stay references).
+fn flatten_all_of(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let schemas = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .cloned()
+        .context("schemas")?;
+    let mut changed = 0;
+    visit_all_schemas(spec, &mut |obj, site| {
+        let Some(parts) = obj.get("allOf").and_then(Value::as_array).cloned() else {
+            return Ok(());
+        };
+        let adds_nothing = |p: &Value| {
+            p.as_object().is_some_and(|o| {
+                o.keys()
+                    .all(|k| matches!(k.as_str(), "type" | "nullable" | "additionalProperties"))
+            })
+        };
+        let refs: Vec<&Value> = parts.iter().filter(|p| p.get("$ref").is_some()).collect();
+        let own_properties = obj.contains_key("properties");
+        if refs.len() == 1
+            && !own_properties
+            && parts
+                .iter()
+                .all(|p| p.get("$ref").is_some() || adds_nothing(p))
+        {
+            // A component that is only a reference stays a distinct name.
+            if site.component {
+                return Ok(());
+            }
+            let keep_nullable = obj.get("nullable") == Some(&Value::Bool(true));
+            obj.clear();
+            obj.insert("$ref".into(), refs[0]["$ref"].clone());
+            if keep_nullable {
+                // A reference cannot carry `nullable`; it goes back into allOf.
+                let r = obj.remove("$ref").unwrap_or_default();
+                obj.insert("allOf".into(), json!([{ "$ref": r }]));
+                obj.insert("nullable".into(), true.into());
+                return Ok(());
+            }
+            changed += 1;
+            return Ok(());
+        }
+        // The schema's own properties come after (and win over) its parts'.
+        let own = json!({
+            "properties": obj.get("properties").cloned().unwrap_or_else(|| json!({})),
+            "required": obj.get("required").cloned().unwrap_or_else(|| json!([])),
+        });
+        let mut properties = Map::new();
+        let mut required: Vec<Value> = Vec::new();
+        for part in parts.iter().chain(std::iter::once(&own)) {
+            let resolved = resolve_object(part, &schemas)?;
+            if let Some(props) = resolved.get("properties").and_then(Value::as_object) {
+                for (k, v) in props {
+                    properties.insert(k.clone(), v.clone());
+                }
+            }
+            for r in resolved
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if !required.contains(r) {
+                    required.push(r.clone());
+                }
+            }
+        }
+        obj.remove("allOf");
+        obj.insert("type".into(), "object".into());
+        obj.insert("properties".into(), Value::Object(properties));
+        obj.insert("additionalProperties".into(), json!({}));
+        if !required.is_empty() {
+            obj.insert("required".into(), Value::Array(required));
+        }
+        changed += 1;
+        Ok(())
+    })?;
+    Ok(changed)
+}
+
+/// An object schema with its `allOf` parts and references resolved into
+/// one set of properties.
+fn resolve_object(s: &Value, schemas: &Map<String, Value>) -> Result<Value> {
+    if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .context("local $ref")?;
+        let target = schemas
+            .get(name)
+            .with_context(|| format!("dangling $ref {r}"))?;
+        return resolve_object(target, schemas);
+    }
+    let Some(parts) = s.get("allOf").and_then(Value::as_array) else {
+        return Ok(s.clone());
+    };
+    let mut properties = Map::new();
+    let mut required: Vec<Value> = Vec::new();
+    for part in parts {
+        let resolved = resolve_object(part, schemas)?;
+        if let Some(props) = resolved.get("properties").and_then(Value::as_object) {
+            properties.extend(props.clone());
+        }
+        for r in resolved
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if !required.contains(r) {
+                required.push(r.clone());
+            }
+        }
+    }
+    Ok(json!({ "type": "object", "properties": properties, "required": required }))
 }
 
 impl Ctx<'_> {

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use docker_engine::Docker;
 
 /// The test image `tests/engine/setup.sh` builds.
-pub const IMAGE: &str = "docker-engine-rs-test/busybox:latest";
+pub const IMAGE: &str = "docker-engine-rs-test/busybox:2";
 /// The label on everything the tests create.
 pub const LABEL: &str = "org.docker-engine-rs.test";
 

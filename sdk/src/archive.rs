@@ -1,0 +1,323 @@
+//! Files in and out of containers: raw tar streams both ways, and copies of
+//! a file or directory built and read on the fly, in constant memory.
+//!
+//! Copies run the `tar` crate on a blocking thread connected to the request
+//! or the answer by a small bounded channel (a few 64 KiB chunks), so a
+//! copy of any size holds at most a few hundred KiB.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+use progenitor_client::ResponseValue;
+use serde::Deserialize;
+use tokio::sync::mpsc;
+
+use crate::client::{Answer, Docker, Op};
+use crate::error::{BoxError, Error, Result};
+
+const CHUNK: usize = 64 * 1024;
+const IN_FLIGHT: usize = 4;
+
+/// What the engine says about a path in a container.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct PathStat {
+    /// The file's name.
+    pub name: String,
+    /// Its size in bytes.
+    pub size: i64,
+    /// Go's `os.FileMode` bits (type bits included).
+    pub mode: u32,
+    /// Modification time (RFC 3339).
+    pub mtime: String,
+    /// The target, for a symbolic link.
+    #[serde(rename = "linkTarget", default)]
+    pub link_target: String,
+}
+
+impl PathStat {
+    /// Whether the path is a directory (Go's `ModeDir` bit).
+    pub fn is_dir(&self) -> bool {
+        self.mode & (1 << 31) != 0
+    }
+}
+
+fn path_stat(headers: &reqwest::header::HeaderMap) -> Result<PathStat> {
+    let value = headers
+        .get("x-docker-container-path-stat")
+        .ok_or_else(|| Error::Engine {
+            status: 200,
+            message: "the answer has no X-Docker-Container-Path-Stat".into(),
+        })?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(value.as_bytes())
+        .map_err(|e| Error::Decode {
+            what: "path stat header".into(),
+            path: "$".into(),
+            excerpt: String::new(),
+            source: Box::new(e),
+        })?;
+    serde_json::from_slice(&decoded).map_err(|e| Error::decode("path stat header", &decoded, e))
+}
+
+/// Options for [`Docker::put_archive`].
+#[derive(Clone, Copy, Debug, Default)]
+#[must_use]
+pub struct PutArchiveOptions {
+    no_overwrite_dir_non_dir: bool,
+    copy_uid_gid: bool,
+}
+
+impl PutArchiveOptions {
+    /// Fail rather than replace a directory with a non-directory or back.
+    pub fn no_overwrite_dir_non_dir(mut self, yes: bool) -> Self {
+        self.no_overwrite_dir_non_dir = yes;
+        self
+    }
+
+    /// Give the files the container's user and group ids.
+    pub fn copy_uid_gid(mut self, yes: bool) -> Self {
+        self.copy_uid_gid = yes;
+        self
+    }
+}
+
+/// A `Write` that sends full chunks into a bounded channel (blocking when
+/// the request body is not being read fast enough).
+struct ChannelWriter {
+    tx: mpsc::Sender<std::result::Result<Bytes, BoxError>>,
+    buf: Vec<u8>,
+}
+
+impl ChannelWriter {
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK)));
+        self.tx
+            .blocking_send(Ok(chunk))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the upload stopped"))
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let n = data.len().min(CHUNK - self.buf.len());
+        self.buf.extend_from_slice(&data[..n]);
+        if self.buf.len() == CHUNK {
+            self.send()?;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.send()
+    }
+}
+
+/// A `Read` over chunks arriving on a bounded channel.
+struct ChannelReader {
+    rx: mpsc::Receiver<std::result::Result<Bytes, std::io::Error>>,
+    current: Bytes,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.current.is_empty() {
+            match self.rx.blocking_recv() {
+                Some(Ok(chunk)) => self.current = chunk,
+                Some(Err(e)) => return Err(e),
+                None => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.current.len());
+        out[..n].copy_from_slice(&self.current.split_to(n));
+        Ok(n)
+    }
+}
+
+impl Docker {
+    /// What is at `path` in a container (`HEAD /containers/{id}/archive`).
+    pub async fn archive_info(&self, id: &str, path: &str) -> Result<PathStat> {
+        const OP: Op = Op {
+            id: "ContainerArchiveInfo",
+            method: "HEAD",
+            path: "/containers/{id}/archive",
+            answer: Answer::Prompt,
+        };
+        let r = self
+            .call(OP, &[], None, async |c| {
+                c.container_archive_info(id, path).await
+            })
+            .await?;
+        path_stat(r.headers())
+    }
+
+    /// `path` in a container as a tar stream, with what the engine says
+    /// about it.
+    pub async fn get_archive(
+        &self,
+        id: &str,
+        path: &str,
+    ) -> Result<(
+        PathStat,
+        impl Stream<Item = reqwest::Result<Bytes>> + Unpin + use<>,
+    )> {
+        const OP: Op = Op {
+            id: "ContainerArchive",
+            method: "GET",
+            path: "/containers/{id}/archive",
+            answer: Answer::Stream,
+        };
+        let r = self
+            .call(OP, &[], None, async |c| c.container_archive(id, path).await)
+            .await?;
+        let stat = path_stat(r.headers())?;
+        Ok((stat, r.into_inner().into_inner()))
+    }
+
+    /// Extracts a tar stream into the directory `path` of a container. The
+    /// body streams: nothing is held in memory but what is in flight.
+    pub async fn put_archive(
+        &self,
+        id: &str,
+        path: &str,
+        tar: reqwest::Body,
+        opts: &PutArchiveOptions,
+    ) -> Result<()> {
+        const OP: Op = Op {
+            id: "PutContainerArchive",
+            method: "PUT",
+            path: "/containers/{id}/archive",
+            answer: Answer::Unbounded,
+        };
+        let flag = |b: bool| b.then_some("true");
+        let params: Vec<&str> = [
+            ("noOverwriteDirNonDir", opts.no_overwrite_dir_non_dir),
+            ("copyUIDGID", opts.copy_uid_gid),
+        ]
+        .iter()
+        .filter(|(_, set)| *set)
+        .map(|(n, _)| *n)
+        .collect();
+        self.call(OP, &params, None, async |c| {
+            c.put_container_archive(
+                id,
+                flag(opts.copy_uid_gid),
+                flag(opts.no_overwrite_dir_non_dir),
+                path,
+                tar,
+            )
+            .await
+        })
+        .await
+        .map(|_: ResponseValue<()>| ())
+    }
+
+    /// Copies a host file or directory into the directory `dest_dir` of a
+    /// container, keeping its name (as `docker cp SRC CONTAINER:DIR`). The
+    /// tar is built while it is sent.
+    pub async fn copy_into(&self, id: &str, src: &Path, dest_dir: &str) -> Result<()> {
+        let meta = tokio::fs::metadata(src)
+            .await
+            .map_err(|e| Error::invalid_input(format!("cannot read {}: {e}", src.display())))?;
+        let name = src
+            .file_name()
+            .map(PathBuf::from)
+            .ok_or_else(|| Error::invalid_input(format!("{} has no file name", src.display())))?;
+        let (tx, rx) = mpsc::channel::<std::result::Result<Bytes, BoxError>>(IN_FLIGHT);
+        let src = src.to_path_buf();
+        let builder = tokio::task::spawn_blocking(move || {
+            let writer = ChannelWriter {
+                tx: tx.clone(),
+                buf: Vec::with_capacity(CHUNK),
+            };
+            let mut tar = tar::Builder::new(writer);
+            tar.follow_symlinks(false);
+            let built = if meta.is_dir() {
+                tar.append_dir_all(&name, &src)
+            } else {
+                tar.append_path_with_name(&src, &name)
+            };
+            let finished = built
+                .and_then(|()| tar.into_inner())
+                .and_then(|mut w| w.flush());
+            if let Err(e) = &finished {
+                // Make the upload fail rather than end as a short archive.
+                let _ = tx.blocking_send(Err(format!(
+                    "building the archive of {}: {e}",
+                    src.display()
+                )
+                .into()));
+            }
+            finished
+        });
+        let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|item| (item, rx))
+        });
+        let upload = self
+            .put_archive(
+                id,
+                dest_dir,
+                reqwest::Body::wrap_stream(stream),
+                &PutArchiveOptions::default(),
+            )
+            .await;
+        let built = builder
+            .await
+            .map_err(|e| Error::transport("building the archive", e))?;
+        match (upload, built) {
+            (Ok(()), Ok(())) => Ok(()),
+            // A refused upload stops the builder too; the refusal is the cause.
+            (Err(e), _) => Err(e),
+            (Ok(()), Err(e)) => Err(Error::invalid_input(format!("building the archive: {e}"))),
+        }
+    }
+
+    /// Copies `src` from a container into the host directory `dest_dir`
+    /// (as `docker cp CONTAINER:SRC DIR`), unpacking while it arrives.
+    pub async fn copy_out(&self, id: &str, src: &str, dest_dir: &Path) -> Result<PathStat> {
+        let (stat, mut stream) = self.get_archive(id, src).await?;
+        let (tx, rx) = mpsc::channel::<std::result::Result<Bytes, std::io::Error>>(IN_FLIGHT);
+        let dest = dest_dir.to_path_buf();
+        let unpacker = tokio::task::spawn_blocking(move || {
+            let mut archive = tar::Archive::new(ChannelReader {
+                rx,
+                current: Bytes::new(),
+            });
+            archive.set_preserve_permissions(true);
+            archive.set_overwrite(true);
+            let result = archive.unpack(&dest);
+            // Drain what is left so the sender never blocks on a full channel.
+            let mut rest = archive.into_inner();
+            let _ = std::io::copy(&mut rest, &mut std::io::sink());
+            result
+        });
+        let mut transport_error = None;
+        while let Some(chunk) = stream.next().await {
+            let item = chunk.map_err(|e| std::io::Error::other(e.to_string()));
+            let failed = item.is_err();
+            if let Err(e) = &item {
+                transport_error = Some(e.to_string());
+            }
+            if tx.send(item).await.is_err() || failed {
+                break;
+            }
+        }
+        drop(tx);
+        let unpacked = unpacker
+            .await
+            .map_err(|e| Error::transport("unpacking the archive", e))?;
+        if let Some(e) = transport_error {
+            return Err(Error::transport(format!("reading the archive of {src}"), e));
+        }
+        unpacked.map_err(|e| {
+            Error::invalid_input(format!("unpacking into {}: {e}", dest_dir.display()))
+        })?;
+        Ok(stat)
+    }
+}

@@ -1,0 +1,143 @@
+//! `run`: create, attach, start, collect, wait, remove — in an order that
+//! loses neither output nor the exit code.
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+
+use crate::client::Docker;
+use crate::containers::{AttachOptions, ContainerCreate, RemoveOptions, WaitCondition};
+use crate::error::{Error, Result};
+use crate::streams::StdStream;
+
+/// What [`Docker::run`] does besides creating the container.
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct RunOptions {
+    remove: bool,
+    stdin: Option<Bytes>,
+}
+
+impl RunOptions {
+    /// Removes the container afterwards, whatever happened.
+    pub fn remove(mut self, yes: bool) -> Self {
+        self.remove = yes;
+        self
+    }
+
+    /// Writes this to the container's stdin, then closes it.
+    pub fn stdin(mut self, input: impl Into<Bytes>) -> Self {
+        self.stdin = Some(input.into());
+        self
+    }
+}
+
+/// How a run ended: a non-zero exit is a value to look at, with the
+/// output, not an error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunOutput {
+    /// The container's id (gone if it was removed).
+    pub container_id: String,
+    /// The exit code.
+    pub exit_code: i64,
+    /// What the engine reports as the wait error, if any.
+    pub error: Option<String>,
+    /// Everything written to stdout (or to its TTY).
+    pub stdout: Bytes,
+    /// Everything written to stderr.
+    pub stderr: Bytes,
+}
+
+impl RunOutput {
+    /// Whether the container exited with 0.
+    pub fn success(&self) -> bool {
+        self.exit_code == 0
+    }
+}
+
+impl Docker {
+    /// Runs a container to completion and returns its exit code and output.
+    ///
+    /// The order makes it race-free: create, then attach (so no output is
+    /// missed however fast the container is), then start, then read until
+    /// the output ends, then wait for the exit code. With
+    /// [`RunOptions::remove`] the container is removed afterwards even when
+    /// something failed.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::containers::ContainerCreate;
+    /// use docker_engine::run::RunOptions;
+    /// let out = docker
+    ///     .run(&ContainerCreate::new("busybox").command_line("sh -c 'echo hi; exit 3'"), &RunOptions::default().remove(true))
+    ///     .await?;
+    /// assert_eq!((out.exit_code, &out.stdout[..]), (3, &b"hi\n"[..]));
+    /// # Ok(()) }
+    /// ```
+    pub async fn run(&self, spec: &ContainerCreate, opts: &RunOptions) -> Result<RunOutput> {
+        let mut spec = spec.clone();
+        if opts.stdin.is_some() {
+            spec = spec.open_stdin(true);
+        }
+        let created = self.create_container(&spec).await?;
+        let id = created.id;
+        let outcome = self.run_created(&id, opts).await;
+        if opts.remove {
+            let removed = self
+                .remove_container(&id, &RemoveOptions::default().force(true))
+                .await;
+            if let (Ok(_), Err(e)) = (&outcome, removed) {
+                return Err(e);
+            }
+        }
+        let (exit, stdout, stderr) = outcome?;
+        Ok(RunOutput {
+            container_id: id,
+            exit_code: exit.status_code,
+            error: exit.error.and_then(|e| e.message).filter(|m| !m.is_empty()),
+            stdout,
+            stderr,
+        })
+    }
+
+    async fn run_created(
+        &self,
+        id: &str,
+        opts: &RunOptions,
+    ) -> Result<(
+        docker_engine_raw::types::ContainerWaitResponse,
+        Bytes,
+        Bytes,
+    )> {
+        let attached = self
+            .attach_container(id, &AttachOptions::default().stdin(opts.stdin.is_some()))
+            .await?;
+        let (mut input, mut output) = attached.split();
+        self.start_container(id).await?;
+        let writer = async {
+            if let Some(data) = &opts.stdin {
+                input.write(data).await?;
+                input.close().await?;
+            }
+            Ok::<_, Error>(())
+        };
+        let reader = async {
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            while let Some(chunk) = output.next().await {
+                let chunk = chunk?;
+                match chunk.stream {
+                    StdStream::Stderr => err.extend_from_slice(&chunk.data),
+                    _ => out.extend_from_slice(&chunk.data),
+                }
+            }
+            Ok::<_, Error>((out, err))
+        };
+        let (written, read) = tokio::join!(writer, reader);
+        let (out, err) = read?;
+        if let Err(e) = written {
+            tracing::debug!("run {id}: stdin not fully written: {e}");
+        }
+        // The output has ended, so the container has exited or is exiting.
+        let exit = self.wait_container(id, WaitCondition::NotRunning).await?;
+        Ok((exit, out.into(), err.into()))
+    }
+}
