@@ -62,6 +62,7 @@ fn main() {
         .unwrap_or_else(|e| panic!("progenitor could not generate the client from {SPEC}: {e}"));
     let mut file: syn::File = syn::parse2(tokens).expect("progenitor emits valid Rust");
     derive_default_for_optional_structs(&mut file);
+    direct_deserialize_for_open_structs(&mut file);
     write(&out.join("progenitor.rs"), &prettyplease::unparse(&file));
 
     write(&out.join("open_enums.rs"), &open_enums(&enums));
@@ -105,6 +106,166 @@ fn derive_default_for_optional_structs(file: &mut syn::File) {
             }
         }
     }
+}
+
+/// typify keeps unknown fields with `#[serde(flatten)] extra`, which makes
+/// serde buffer every object into an intermediate tree before decoding it:
+/// several times slower than a plain struct. For each struct with `extra`
+/// this replaces the derived `Deserialize` with one that decodes known
+/// fields straight into their types and only unknown ones into `extra`.
+/// Missing `Option` fields are `None`; a missing non-`Option` field is an
+/// error, as with the derive.
+fn direct_deserialize_for_open_structs(file: &mut syn::File) {
+    use quote::{format_ident, quote};
+    use syn::punctuated::Punctuated;
+
+    let mut impls = Vec::new();
+    for item in &mut file.items {
+        let syn::Item::Mod(m) = item else { continue };
+        if m.ident != "types" {
+            continue;
+        }
+        for item in m.content.iter_mut().flat_map(|(_, items)| items.iter_mut()) {
+            let syn::Item::Struct(s) = item else { continue };
+            let syn::Fields::Named(fields) = &s.fields else {
+                continue;
+            };
+            let has_extra = fields
+                .named
+                .iter()
+                .any(|f| f.ident.as_ref().is_some_and(|i| i == "extra"));
+            if !has_extra {
+                continue;
+            }
+            // Drop `Deserialize` from the derive list.
+            let mut derives_deserialize = false;
+            for attr in &mut s.attrs {
+                if !attr.path().is_ident("derive") {
+                    continue;
+                }
+                let paths = attr
+                    .parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                    .expect("derive list");
+                let kept: Vec<&syn::Path> = paths
+                    .iter()
+                    .filter(|p| {
+                        let is_de = p.segments.last().is_some_and(|s| s.ident == "Deserialize");
+                        derives_deserialize |= is_de;
+                        !is_de
+                    })
+                    .collect();
+                *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+            }
+            if !derives_deserialize {
+                continue;
+            }
+            let name = &s.ident;
+            let mut slots = Vec::new();
+            let mut arms = Vec::new();
+            let mut inits = Vec::new();
+            let mut key_variants = Vec::new();
+            let mut key_arms = Vec::new();
+            for (i, f) in fields.named.iter().enumerate() {
+                let ident = f.ident.as_ref().expect("named field");
+                if ident == "extra" {
+                    continue;
+                }
+                let wire = serde_rename(f).unwrap_or_else(|| ident.to_string());
+                let ty = &f.ty;
+                let slot = format_ident!("__f{}", i);
+                let variant = format_ident!("F{}", i);
+                key_variants.push(quote! { #variant });
+                key_arms.push(quote! { #wire => __Key::#variant });
+                let optional = matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
+                if optional {
+                    slots.push(quote! { let mut #slot: #ty = ::std::option::Option::None; });
+                    arms.push(
+                        quote! { __Key::#variant => { #slot = __map.next_value::<#ty>()?; } },
+                    );
+                    inits.push(quote! { #ident: #slot });
+                } else {
+                    slots.push(quote! { let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None; });
+                    arms.push(quote! { __Key::#variant => { #slot = ::std::option::Option::Some(__map.next_value::<#ty>()?); } });
+                    inits.push(quote! {
+                        #ident: #slot.ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(#wire))?
+                    });
+                }
+            }
+            let expecting = format!("struct {name}");
+            impls.push(quote! {
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<__D: ::serde::Deserializer<'de>>(__d: __D) -> ::std::result::Result<Self, __D::Error> {
+                        enum __Key { #(#key_variants,)* Other(::std::string::String) }
+                        struct __KeyVisitor;
+                        impl<'de> ::serde::de::Visitor<'de> for __KeyVisitor {
+                            type Value = __Key;
+                            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                                f.write_str("a field name")
+                            }
+                            fn visit_str<__E: ::serde::de::Error>(self, v: &str) -> ::std::result::Result<__Key, __E> {
+                                ::std::result::Result::Ok(match v { #(#key_arms,)* other => __Key::Other(other.to_string()) })
+                            }
+                        }
+                        impl<'de> ::serde::Deserialize<'de> for __Key {
+                            fn deserialize<__D2: ::serde::Deserializer<'de>>(d: __D2) -> ::std::result::Result<Self, __D2::Error> {
+                                d.deserialize_identifier(__KeyVisitor)
+                            }
+                        }
+                        struct __Visitor;
+                        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                            type Value = #name;
+                            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                                f.write_str(#expecting)
+                            }
+                            fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut __map: __A) -> ::std::result::Result<#name, __A::Error> {
+                                #(#slots)*
+                                let mut __extra = ::serde_json::Map::new();
+                                while let ::std::option::Option::Some(__key) = __map.next_key::<__Key>()? {
+                                    match __key {
+                                        #(#arms)*
+                                        __Key::Other(__k) => {
+                                            let __v = __map.next_value::<::serde_json::Value>()?;
+                                            __extra.insert(__k, __v);
+                                        }
+                                    }
+                                }
+                                ::std::result::Result::Ok(#name { #(#inits,)* extra: __extra })
+                            }
+                        }
+                        __d.deserialize_map(__Visitor)
+                    }
+                }
+            });
+        }
+        if let Some((_, items)) = &mut m.content {
+            for i in impls.drain(..) {
+                items.push(syn::parse2(i).expect("generated impl parses"));
+            }
+        }
+    }
+}
+
+/// The `rename = "..."` of a field's `#[serde(...)]` attribute.
+fn serde_rename(field: &syn::Field) -> Option<String> {
+    for attr in &field.attrs {
+        if !attr.path().is_ident("serde") {
+            continue;
+        }
+        let mut rename = None;
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                rename = Some(lit.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+        if rename.is_some() {
+            return rename;
+        }
+    }
+    None
 }
 
 fn read(path: &str) -> String {

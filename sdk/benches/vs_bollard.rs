@@ -1,0 +1,736 @@
+//! This SDK beside bollard, in one run, against a local server that
+//! replays canned engine answers over a Unix socket.
+//!
+//! ```text
+//! cargo bench -p docker-engine --bench vs_bollard            # everything (a few minutes)
+//! cargo bench -p docker-engine --bench vs_bollard -- quick   # smaller streams
+//! ```
+//!
+//! The server runs in a child process, and the clients run on one
+//! current-thread runtime, so the CPU time measured (the scheduler's
+//! on-CPU time of that thread) is the client's alone.
+//! Each measurement alternates which client goes first, round by round,
+//! and the median of the rounds is reported. Peak memory is measured in a
+//! fresh child process per scenario (`VmHWM`). Output is a Markdown
+//! report on stdout.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+
+const INSPECT: &str = include_str!("../../tests/fixtures/v1.41/container-inspect.json");
+const LIST_ITEM: &str = include_str!("../../tests/fixtures/v1.41/container-list.json");
+const GIB: u64 = 1 << 30;
+const MIB: u64 = 1 << 20;
+
+/// CPU time of this thread (all client work runs on it: a current-thread
+/// runtime), in nanoseconds of on-CPU time from the scheduler.
+fn cpu_time() -> Duration {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat")
+        .expect("/proc/thread-self/schedstat");
+    let nanos: u64 = text
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("schedstat");
+    Duration::from_nanos(nanos)
+}
+
+/// Peak resident memory of this process, in KiB.
+fn max_rss_kib() -> i64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM")
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+// ---------------------------------------------------------------------------
+// The replay server
+
+mod server {
+    use super::*;
+    use base64::Engine as _;
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, BufWriter};
+    use tokio::net::{UnixListener, UnixStream};
+
+    pub fn serve(socket: &Path) {
+        let list = build_list(1000);
+        let inspect_tty = INSPECT.replacen("\"Tty\": false", "\"Tty\": true", 1);
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let _ = std::fs::remove_file(socket);
+            let listener = UnixListener::bind(socket).unwrap();
+            let list = std::sync::Arc::new(list);
+            let inspect_tty = std::sync::Arc::new(inspect_tty);
+            loop {
+                let (conn, _) = listener.accept().await.unwrap();
+                let (list, inspect_tty) = (list.clone(), inspect_tty.clone());
+                tokio::spawn(async move {
+                    let _ = connection(conn, &list, &inspect_tty).await;
+                });
+            }
+        });
+    }
+
+    fn build_list(n: usize) -> Vec<u8> {
+        let items: serde_json::Value = serde_json::from_str(LIST_ITEM).unwrap();
+        let template = items[0].clone();
+        let list: Vec<serde_json::Value> = (0..n)
+            .map(|i| {
+                let mut c = template.clone();
+                c["Id"] = format!("{i:064x}").into();
+                c["Names"] = serde_json::json!([format!("/bench-{i}")]);
+                c
+            })
+            .collect();
+        serde_json::to_vec(&list).unwrap()
+    }
+
+    async fn connection(conn: UnixStream, list: &[u8], inspect_tty: &str) -> std::io::Result<()> {
+        let (read, write) = conn.into_split();
+        let mut read = BufReader::new(read);
+        let mut out = BufWriter::with_capacity(256 * 1024, write);
+        loop {
+            let mut line = String::new();
+            if read.read_line(&mut line).await? == 0 {
+                return Ok(());
+            }
+            let mut parts = line.split_whitespace();
+            let method = parts.next().unwrap_or_default().to_string();
+            let target = parts.next().unwrap_or_default().to_string();
+            let mut length = 0usize;
+            let mut chunked = false;
+            loop {
+                let mut h = String::new();
+                read.read_line(&mut h).await?;
+                let h = h.trim_end().to_ascii_lowercase();
+                if h.is_empty() {
+                    break;
+                }
+                if let Some(v) = h.strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                if h.starts_with("transfer-encoding:") && h.contains("chunked") {
+                    chunked = true;
+                }
+            }
+            // Bodies (archive uploads) are read and dropped.
+            if chunked {
+                loop {
+                    let mut size = String::new();
+                    read.read_line(&mut size).await?;
+                    let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+                    let mut sink = (&mut read).take(n as u64 + 2);
+                    tokio::io::copy(&mut sink, &mut tokio::io::sink()).await?;
+                    if n == 0 {
+                        break;
+                    }
+                }
+            } else if length > 0 {
+                tokio::io::copy(&mut (&mut read).take(length as u64), &mut tokio::io::sink())
+                    .await?;
+            }
+            let path = target.split('?').next().unwrap_or_default();
+            let head = method == "HEAD";
+            if path.ends_with("/_ping") {
+                fixed(&mut out, "text/plain", b"OK", head).await?;
+            } else if path.ends_with("/version") {
+                fixed(
+                    &mut out,
+                    "application/json",
+                    br#"{"ApiVersion":"1.41","MinAPIVersion":"1.12","Version":"replay"}"#,
+                    head,
+                )
+                .await?;
+            } else if path.ends_with("/containers/json") {
+                fixed(&mut out, "application/json", list, head).await?;
+            } else if path.ends_with("/json") && path.contains("/containers/") {
+                let body = if path.contains("/tty") {
+                    inspect_tty.as_bytes()
+                } else {
+                    INSPECT.as_bytes()
+                };
+                fixed(&mut out, "application/json", body, head).await?;
+            } else if path.ends_with("/logs") {
+                let id = path.rsplit('/').nth(1).unwrap_or_default();
+                logs(&mut out, id).await?;
+            } else if path.ends_with("/archive") && method == "PUT" {
+                fixed(&mut out, "text/plain", b"", false).await?;
+            } else if path.ends_with("/archive") {
+                archive(&mut out).await?;
+            } else {
+                let msg = format!(r#"{{"message":"replay: no route for {method} {path}"}}"#);
+                out.write_all(format!("HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{msg}", msg.len()).as_bytes()).await?;
+                out.flush().await?;
+            }
+        }
+    }
+
+    async fn fixed<W: AsyncWriteExt + Unpin>(
+        out: &mut W,
+        content_type: &str,
+        body: &[u8],
+        head: bool,
+    ) -> std::io::Result<()> {
+        let headers = format!(
+            "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        out.write_all(headers.as_bytes()).await?;
+        if !head {
+            out.write_all(body).await?;
+        }
+        out.flush().await
+    }
+
+    async fn chunk<W: AsyncWriteExt + Unpin>(out: &mut W, data: &[u8]) -> std::io::Result<()> {
+        out.write_all(format!("{:x}\r\n", data.len()).as_bytes())
+            .await?;
+        out.write_all(data).await?;
+        out.write_all(b"\r\n").await
+    }
+
+    /// Log lines of realistic lengths (40 to 400 bytes), newline-terminated.
+    fn lines(total: usize) -> Vec<u8> {
+        let mut v = Vec::with_capacity(total);
+        let mut x: u32 = 12345;
+        while v.len() < total {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            let len = 40 + (x >> 16) as usize % 360;
+            v.extend((0..len).map(|i| b'a' + (i % 26) as u8));
+            v.push(b'\n');
+        }
+        v.truncate(total);
+        v
+    }
+
+    /// The logs of container `id`, which names the scenario:
+    /// `{mux|tty|ttynonl|huge}-{ct|noct}-{bytes}`. Multiplexed logs are one
+    /// frame per line and one HTTP chunk per frame, as dockerd 20.10 sends
+    /// them; TTY output comes in 16 KiB reads.
+    async fn logs<W: AsyncWriteExt + Unpin>(out: &mut W, id: &str) -> std::io::Result<()> {
+        let mut parts = id.split('-');
+        let kind = parts.next().unwrap_or_default();
+        let with_ct = parts.next() == Some("ct");
+        let total: u64 = parts.next().and_then(|n| n.parse().ok()).unwrap_or(MIB);
+        let mut headers =
+            String::from("HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nTransfer-Encoding: chunked\r\n");
+        if with_ct {
+            let ct = if kind == "mux" || kind == "huge" {
+                "application/vnd.docker.multiplexed-stream"
+            } else {
+                "application/vnd.docker.raw-stream"
+            };
+            headers.push_str(&format!("Content-Type: {ct}\r\n"));
+        }
+        headers.push_str("\r\n");
+        out.write_all(headers.as_bytes()).await?;
+        let mut sent = 0u64;
+        match kind {
+            "mux" => {
+                let text = lines(4 * MIB as usize);
+                let mut frames: Vec<Vec<u8>> = Vec::new();
+                for (i, line) in text.split_inclusive(|b| *b == b'\n').enumerate() {
+                    let mut f = vec![if i % 5 == 4 { 2 } else { 1 }, 0, 0, 0];
+                    f.extend_from_slice(&(line.len() as u32).to_be_bytes());
+                    f.extend_from_slice(line);
+                    frames.push(f);
+                }
+                'outer: loop {
+                    for f in &frames {
+                        if sent >= total {
+                            break 'outer;
+                        }
+                        chunk(out, f).await?;
+                        sent += f.len() as u64 - 8;
+                    }
+                }
+            }
+            "tty" | "ttynonl" => {
+                let text = if kind == "tty" {
+                    lines(4 * MIB as usize)
+                } else {
+                    vec![b'x'; 4 * MIB as usize]
+                };
+                'outer: loop {
+                    for piece in text.chunks(16 * 1024) {
+                        if sent >= total {
+                            break 'outer;
+                        }
+                        chunk(out, piece).await?;
+                        sent += piece.len() as u64;
+                    }
+                }
+            }
+            "huge" => {
+                // One frame declaring `total` bytes, delivered in 64 KiB chunks.
+                let mut header = vec![1, 0, 0, 0];
+                header.extend_from_slice(&(total as u32).to_be_bytes());
+                chunk(out, &header).await?;
+                let piece = vec![b'y'; 64 * 1024];
+                while sent < total {
+                    let n = piece.len().min((total - sent) as usize);
+                    chunk(out, &piece[..n]).await?;
+                    sent += n as u64;
+                }
+            }
+            _ => {}
+        }
+        out.write_all(b"0\r\n\r\n").await?;
+        out.flush().await
+    }
+
+    /// A tar holding one 1 GiB file of zeros, `big.bin`.
+    async fn archive<W: AsyncWriteExt + Unpin>(out: &mut W) -> std::io::Result<()> {
+        let size = GIB;
+        let stat = serde_json::json!({ "name": "big.bin", "size": size, "mode": 0o644, "mtime": "2024-01-01T00:00:00Z", "linkTarget": "" });
+        let stat = base64::engine::general_purpose::STANDARD.encode(stat.to_string());
+        let headers = format!(
+            "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: application/x-tar\r\nX-Docker-Container-Path-Stat: {stat}\r\nTransfer-Encoding: chunked\r\n\r\n"
+        );
+        out.write_all(headers.as_bytes()).await?;
+        let mut header = tar::Header::new_gnu();
+        header.set_path("big.bin").unwrap();
+        header.set_size(size);
+        header.set_mode(0o644);
+        header.set_cksum();
+        chunk(out, header.as_bytes()).await?;
+        let zeros = vec![0u8; 64 * 1024];
+        let mut sent = 0;
+        while sent < size {
+            let n = zeros.len().min((size - sent) as usize);
+            chunk(out, &zeros[..n]).await?;
+            sent += n as u64;
+        }
+        chunk(out, &[0u8; 1024]).await?;
+        out.write_all(b"0\r\n\r\n").await?;
+        out.flush().await
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The clients
+
+struct Clients {
+    ours: docker_engine::Docker,
+    bollard: bollard::Docker,
+    plain: reqwest::Client,
+}
+
+impl Clients {
+    fn new(socket: &Path) -> Clients {
+        let ours = docker_engine::Docker::builder()
+            .host(&format!("unix://{}", socket.display()))
+            .unwrap()
+            .build()
+            .unwrap();
+        let bollard = bollard::Docker::connect_with_unix(
+            socket.to_str().unwrap(),
+            120,
+            bollard::API_DEFAULT_VERSION,
+        )
+        .unwrap();
+        let plain = reqwest::Client::builder()
+            .unix_socket(socket)
+            .use_preconfigured_tls(
+                rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+                    rustls::crypto::ring::default_provider(),
+                ))
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_root_certificates(rustls::RootCertStore::empty())
+                .with_no_client_auth(),
+            )
+            .build()
+            .unwrap();
+        Clients {
+            ours,
+            bollard,
+            plain,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    Ours,
+    Bollard,
+    Plain,
+}
+
+async fn ping(c: &Clients, who: Who, n: usize) {
+    for _ in 0..n {
+        match who {
+            Who::Ours => {
+                c.ours.ping().await.unwrap();
+            }
+            _ => {
+                c.bollard.ping().await.unwrap();
+            }
+        }
+    }
+}
+
+async fn inspect(c: &Clients, who: Who, n: usize) {
+    for _ in 0..n {
+        match who {
+            Who::Ours => {
+                let v = c.ours.inspect_container("abc").await.unwrap();
+                assert!(v.id.is_some());
+            }
+            _ => {
+                let v = c
+                    .bollard
+                    .inspect_container(
+                        "abc",
+                        None::<bollard::query_parameters::InspectContainerOptions>,
+                    )
+                    .await
+                    .unwrap();
+                assert!(v.id.is_some());
+            }
+        }
+    }
+}
+
+async fn list(c: &Clients, who: Who, n: usize) {
+    for _ in 0..n {
+        let len = match who {
+            Who::Ours => c
+                .ours
+                .list_containers(&docker_engine::containers::ListOptions::default().all(true))
+                .await
+                .unwrap()
+                .len(),
+            _ => {
+                let opts = bollard::query_parameters::ListContainersOptionsBuilder::default()
+                    .all(true)
+                    .build();
+                c.bollard.list_containers(Some(opts)).await.unwrap().len()
+            }
+        };
+        assert_eq!(len, 1000);
+    }
+}
+
+/// Reads the logs of `id` to the end; returns the payload bytes seen.
+async fn logs(c: &Clients, who: Who, id: &str) -> u64 {
+    let mut total = 0u64;
+    match who {
+        Who::Ours => {
+            let mut s = c
+                .ours
+                .container_logs(id, &docker_engine::containers::LogsOptions::default())
+                .await
+                .unwrap();
+            while let Some(chunk) = s.next().await {
+                total += chunk.unwrap().data.len() as u64;
+            }
+        }
+        Who::Bollard => {
+            let opts = bollard::query_parameters::LogsOptionsBuilder::default()
+                .stdout(true)
+                .stderr(true)
+                .build();
+            let mut s = c.bollard.logs(id, Some(opts));
+            while let Some(item) = s.next().await {
+                total += item.unwrap().into_bytes().len() as u64;
+            }
+        }
+        Who::Plain => {
+            let url =
+                format!("http://localhost/v1.41/containers/{id}/logs?stdout=true&stderr=true");
+            let mut s = c.plain.get(url).send().await.unwrap().bytes_stream();
+            while let Some(chunk) = s.next().await {
+                total += chunk.unwrap().len() as u64;
+            }
+        }
+    }
+    total
+}
+
+// ---------------------------------------------------------------------------
+// Measuring
+
+/// CPU time of `f`, per unit.
+fn measure<F: FnMut()>(mut f: F, units: f64) -> f64 {
+    let before = cpu_time();
+    f();
+    (cpu_time() - before).as_secs_f64() / units
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Runs `run(who)` for each client, `rounds` times, alternating the order;
+/// returns the median CPU per unit for each.
+fn compare(rounds: usize, whos: &[Who], units: f64, mut run: impl FnMut(Who)) -> Vec<f64> {
+    let mut results = vec![Vec::new(); whos.len()];
+    for round in 0..rounds {
+        let order: Vec<usize> = if round % 2 == 0 {
+            (0..whos.len()).collect()
+        } else {
+            (0..whos.len()).rev().collect()
+        };
+        for i in order {
+            results[i].push(measure(|| run(whos[i]), units));
+        }
+    }
+    results.into_iter().map(median).collect()
+}
+
+struct Server {
+    child: Child,
+    socket: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.socket);
+    }
+}
+
+fn start_server() -> Server {
+    let socket =
+        std::env::temp_dir().join(format!("docker-engine-bench-{}.sock", std::process::id()));
+    let child = Command::new(std::env::current_exe().unwrap())
+        .arg("serve")
+        .arg(&socket)
+        .spawn()
+        .unwrap();
+    // From here on, dropping the guard kills and reaps the server.
+    let server = Server { child, socket };
+    for _ in 0..200 {
+        if std::os::unix::net::UnixStream::connect(&server.socket).is_ok() {
+            return server;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    panic!("the replay server did not start");
+}
+
+/// Peak memory of one scenario, in a fresh process.
+fn peak_memory(socket: &Path, scenario: &str) -> i64 {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .arg("mem")
+        .arg(scenario)
+        .arg(socket)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{scenario}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+}
+
+fn memory_scenario(scenario: &str, socket: &Path) {
+    let c = Clients::new(socket);
+    let rt = runtime();
+    let base = max_rss_kib();
+    rt.block_on(async {
+        match scenario {
+            "ours-huge-frame" => {
+                assert_eq!(logs(&c, Who::Ours, &format!("huge-ct-{GIB}")).await, GIB);
+            }
+            "bollard-huge-frame" => {
+                assert_eq!(logs(&c, Who::Bollard, &format!("huge-ct-{GIB}")).await, GIB);
+            }
+            "ours-copy-in" => {
+                let dir = tempfile::tempdir().unwrap();
+                let file = dir.path().join("big.bin");
+                std::fs::File::create(&file).unwrap().set_len(GIB).unwrap();
+                c.ours.copy_into("abc", &file, "/tmp").await.unwrap();
+            }
+            "ours-copy-out" => {
+                let dir = tempfile::tempdir().unwrap();
+                c.ours
+                    .copy_out("abc", "/big.bin", dir.path())
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    std::fs::metadata(dir.path().join("big.bin")).unwrap().len(),
+                    GIB
+                );
+            }
+            other => panic!("unknown scenario {other}"),
+        }
+    });
+    println!("{}", max_rss_kib().max(base));
+}
+
+fn main() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    match args.first().map(String::as_str) {
+        Some("serve") => return server::serve(Path::new(&args[1])),
+        Some("mem") => return memory_scenario(&args[1], Path::new(&args[2])),
+        _ => {}
+    }
+    let quick = args.iter().any(|a| a == "quick");
+    let server = start_server();
+    let c = Clients::new(&server.socket);
+    let rt = runtime();
+    let mut report = String::new();
+    let mut row = |line: String| {
+        println!("{line}");
+        report.push_str(&line);
+        report.push('\n');
+    };
+    let started = Instant::now();
+
+    row("## Calls (CPU time per call, median of rounds)".into());
+    row(String::new());
+    row("| call | this SDK | bollard 0.21.1 | ratio | target |".into());
+    row("|---|---|---|---|---|".into());
+    let (n_ping, n_inspect, n_list) = if quick {
+        (500, 300, 10)
+    } else {
+        (5000, 3000, 60)
+    };
+    for (name, units, target) in [
+        ("ping", n_ping, 0.65),
+        ("inspect", n_inspect, 0.65),
+        ("list (1,000 containers)", n_list, 0.55),
+    ] {
+        let whos = [Who::Ours, Who::Bollard];
+        let r = compare(5, &whos, units as f64, |who| {
+            rt.block_on(async {
+                match name {
+                    "ping" => ping(&c, who, units).await,
+                    "inspect" => inspect(&c, who, units).await,
+                    _ => list(&c, who, units).await,
+                }
+            })
+        });
+        let ratio = r[0] / r[1];
+        row(format!(
+            "| {name} | {:.1} µs | {:.1} µs | {ratio:.2}x | ≤ {target}x {} |",
+            r[0] * 1e6,
+            r[1] * 1e6,
+            if ratio <= target { "met" } else { "MISSED" }
+        ));
+    }
+
+    let size = if quick { 128 * MIB } else { GIB };
+    row(String::new());
+    row(format!(
+        "## Log streams (CPU seconds per GiB, {} MiB read per run)",
+        size / MIB
+    ));
+    row(String::new());
+    row("| stream | this SDK | bollard 0.21.1 | plain read | SDK / bollard | SDK / plain | targets |".into());
+    row("|---|---|---|---|---|---|---|".into());
+    for (label, kind, target) in [
+        ("multiplexed, with Content-Type", "mux-ct", 0.7),
+        ("multiplexed, no Content-Type (20.10)", "mux-noct", 0.7),
+        ("TTY lines, with Content-Type", "tty-ct", 0.3),
+        ("TTY lines, no Content-Type (20.10)", "tty-noct", 0.3),
+    ] {
+        let id = format!("{kind}-{size}");
+        let whos = [Who::Ours, Who::Bollard, Who::Plain];
+        let per_gib = (size as f64) / (GIB as f64);
+        let r = compare(if quick { 1 } else { 2 }, &whos, per_gib, |who| {
+            let got = rt.block_on(logs(&c, who, &id));
+            // The plain read counts frame headers too.
+            if who != Who::Plain {
+                assert_eq!(got, size, "{who:?} read all of {id}");
+            }
+        });
+        let (vs_b, vs_p) = (r[0] / r[1], r[0] / r[2]);
+        row(format!(
+            "| {label} | {:.2} s | {:.2} s | {:.2} s | {vs_b:.2}x | {vs_p:.2}x | ≤ {target}x bollard {}, ≤ 1.2x plain {} |",
+            r[0],
+            r[1],
+            r[2],
+            if vs_b <= target { "met" } else { "MISSED" },
+            if vs_p <= 1.2 { "met" } else { "MISSED" },
+        ));
+    }
+
+    row(String::new());
+    row("## TTY output with no newline at all (CPU seconds for the whole stream)".into());
+    row(String::new());
+    row("| bytes | this SDK | bollard 0.21.1 |".into());
+    row("|---|---|---|".into());
+    let ours_sizes: &[u64] = if quick {
+        &[16 * MIB, 64 * MIB]
+    } else {
+        &[64 * MIB, 256 * MIB]
+    };
+    for &n in &[MIB, 2 * MIB, 4 * MIB] {
+        let id = format!("ttynonl-ct-{n}");
+        let ours = measure(|| assert_eq!(rt.block_on(logs(&c, Who::Ours, &id)), n), 1.0);
+        let theirs = measure(
+            || assert_eq!(rt.block_on(logs(&c, Who::Bollard, &id)), n),
+            1.0,
+        );
+        row(format!(
+            "| {} MiB | {:.3} s | {:.3} s |",
+            n / MIB,
+            ours,
+            theirs
+        ));
+    }
+    for &n in ours_sizes {
+        let id = format!("ttynonl-ct-{n}");
+        let ours = measure(|| assert_eq!(rt.block_on(logs(&c, Who::Ours, &id)), n), 1.0);
+        row(format!(
+            "| {} MiB | {:.3} s | (not run: grows with the square of the size) |",
+            n / MIB,
+            ours
+        ));
+    }
+
+    row(String::new());
+    row("## Peak memory (maximum resident set of a fresh process)".into());
+    row(String::new());
+    row("| scenario | this SDK | bollard 0.21.1 |".into());
+    row("|---|---|---|".into());
+    let ours = peak_memory(&server.socket, "ours-huge-frame");
+    let theirs = peak_memory(&server.socket, "bollard-huge-frame");
+    row(format!(
+        "| logs: one frame declaring 1 GiB | {} MiB | {} MiB |",
+        ours / 1024,
+        theirs / 1024
+    ));
+    row(format!(
+        "| copy a 1 GiB file into a container | {} MiB | (no such helper) |",
+        peak_memory(&server.socket, "ours-copy-in") / 1024
+    ));
+    row(format!(
+        "| copy a 1 GiB file out of a container | {} MiB | (no such helper) |",
+        peak_memory(&server.socket, "ours-copy-out") / 1024
+    ));
+    row(String::new());
+    row(format!(
+        "(measured in {:.0} s)",
+        started.elapsed().as_secs_f64()
+    ));
+    let _ = std::io::stdout().flush();
+    drop(server);
+}
