@@ -91,21 +91,26 @@ fn derive_default_for_optional_structs(file: &mut syn::File) {
                     .contains("Default")
         })
     };
-    for item in &mut file.items {
-        let syn::Item::Mod(m) = item else { continue };
-        if m.ident != "types" {
+    for item in types_module(file).iter_mut() {
+        let syn::Item::Struct(s) = item else { continue };
+        let syn::Fields::Named(fields) = &s.fields else {
             continue;
-        }
-        for item in m.content.iter_mut().flat_map(|(_, items)| items.iter_mut()) {
-            let syn::Item::Struct(s) = item else { continue };
-            let syn::Fields::Named(fields) = &s.fields else {
-                continue;
-            };
-            if !derives_default(s) && fields.named.iter().all(is_optional) {
-                s.attrs.push(syn::parse_quote!(#[derive(Default)]));
-            }
+        };
+        if !derives_default(s) && fields.named.iter().all(is_optional) {
+            s.attrs.push(syn::parse_quote!(#[derive(Default)]));
         }
     }
+}
+
+/// The items of the generated `mod types`.
+fn types_module(file: &mut syn::File) -> &mut Vec<syn::Item> {
+    file.items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+            _ => None,
+        })
+        .expect("progenitor emits `mod types`")
 }
 
 /// typify keeps unknown fields with `#[serde(flatten)] extra`, which makes
@@ -120,128 +125,119 @@ fn direct_deserialize_for_open_structs(file: &mut syn::File) {
     use syn::punctuated::Punctuated;
 
     let mut impls = Vec::new();
-    for item in &mut file.items {
-        let syn::Item::Mod(m) = item else { continue };
-        if m.ident != "types" {
+    let items = types_module(file);
+    for item in items.iter_mut() {
+        let syn::Item::Struct(s) = item else { continue };
+        let syn::Fields::Named(fields) = &s.fields else {
+            continue;
+        };
+        let has_extra = fields
+            .named
+            .iter()
+            .any(|f| f.ident.as_ref().is_some_and(|i| i == "extra"));
+        if !has_extra {
             continue;
         }
-        for item in m.content.iter_mut().flat_map(|(_, items)| items.iter_mut()) {
-            let syn::Item::Struct(s) = item else { continue };
-            let syn::Fields::Named(fields) = &s.fields else {
+        // Drop `Deserialize` from the derive list.
+        let mut derives_deserialize = false;
+        for attr in &mut s.attrs {
+            if !attr.path().is_ident("derive") {
                 continue;
-            };
-            let has_extra = fields
-                .named
+            }
+            let paths = attr
+                .parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                .expect("derive list");
+            let kept: Vec<&syn::Path> = paths
                 .iter()
-                .any(|f| f.ident.as_ref().is_some_and(|i| i == "extra"));
-            if !has_extra {
+                .filter(|p| {
+                    let is_de = p.segments.last().is_some_and(|s| s.ident == "Deserialize");
+                    derives_deserialize |= is_de;
+                    !is_de
+                })
+                .collect();
+            *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+        }
+        if !derives_deserialize {
+            continue;
+        }
+        let name = &s.ident;
+        let mut slots = Vec::new();
+        let mut arms = Vec::new();
+        let mut inits = Vec::new();
+        let mut key_variants = Vec::new();
+        let mut key_arms = Vec::new();
+        for (i, f) in fields.named.iter().enumerate() {
+            let ident = f.ident.as_ref().expect("named field");
+            if ident == "extra" {
                 continue;
             }
-            // Drop `Deserialize` from the derive list.
-            let mut derives_deserialize = false;
-            for attr in &mut s.attrs {
-                if !attr.path().is_ident("derive") {
-                    continue;
-                }
-                let paths = attr
-                    .parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-                    .expect("derive list");
-                let kept: Vec<&syn::Path> = paths
-                    .iter()
-                    .filter(|p| {
-                        let is_de = p.segments.last().is_some_and(|s| s.ident == "Deserialize");
-                        derives_deserialize |= is_de;
-                        !is_de
-                    })
-                    .collect();
-                *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+            let wire = serde_rename(f).unwrap_or_else(|| ident.to_string());
+            let ty = &f.ty;
+            let slot = format_ident!("__f{}", i);
+            let variant = format_ident!("F{}", i);
+            key_variants.push(quote! { #variant });
+            key_arms.push(quote! { #wire => __Key::#variant });
+            let optional = matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
+            if optional {
+                slots.push(quote! { let mut #slot: #ty = ::std::option::Option::None; });
+                arms.push(quote! { __Key::#variant => { #slot = __map.next_value::<#ty>()?; } });
+                inits.push(quote! { #ident: #slot });
+            } else {
+                slots.push(quote! { let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None; });
+                arms.push(quote! { __Key::#variant => { #slot = ::std::option::Option::Some(__map.next_value::<#ty>()?); } });
+                inits.push(quote! {
+                    #ident: #slot.ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(#wire))?
+                });
             }
-            if !derives_deserialize {
-                continue;
-            }
-            let name = &s.ident;
-            let mut slots = Vec::new();
-            let mut arms = Vec::new();
-            let mut inits = Vec::new();
-            let mut key_variants = Vec::new();
-            let mut key_arms = Vec::new();
-            for (i, f) in fields.named.iter().enumerate() {
-                let ident = f.ident.as_ref().expect("named field");
-                if ident == "extra" {
-                    continue;
-                }
-                let wire = serde_rename(f).unwrap_or_else(|| ident.to_string());
-                let ty = &f.ty;
-                let slot = format_ident!("__f{}", i);
-                let variant = format_ident!("F{}", i);
-                key_variants.push(quote! { #variant });
-                key_arms.push(quote! { #wire => __Key::#variant });
-                let optional = matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
-                if optional {
-                    slots.push(quote! { let mut #slot: #ty = ::std::option::Option::None; });
-                    arms.push(
-                        quote! { __Key::#variant => { #slot = __map.next_value::<#ty>()?; } },
-                    );
-                    inits.push(quote! { #ident: #slot });
-                } else {
-                    slots.push(quote! { let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None; });
-                    arms.push(quote! { __Key::#variant => { #slot = ::std::option::Option::Some(__map.next_value::<#ty>()?); } });
-                    inits.push(quote! {
-                        #ident: #slot.ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(#wire))?
-                    });
-                }
-            }
-            let expecting = format!("struct {name}");
-            impls.push(quote! {
-                impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<__D: ::serde::Deserializer<'de>>(__d: __D) -> ::std::result::Result<Self, __D::Error> {
-                        enum __Key { #(#key_variants,)* Other(::std::string::String) }
-                        struct __KeyVisitor;
-                        impl<'de> ::serde::de::Visitor<'de> for __KeyVisitor {
-                            type Value = __Key;
-                            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                                f.write_str("a field name")
-                            }
-                            fn visit_str<__E: ::serde::de::Error>(self, v: &str) -> ::std::result::Result<__Key, __E> {
-                                ::std::result::Result::Ok(match v { #(#key_arms,)* other => __Key::Other(other.to_string()) })
-                            }
+        }
+        let expecting = format!("struct {name}");
+        impls.push(quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<__D: ::serde::Deserializer<'de>>(__d: __D) -> ::std::result::Result<Self, __D::Error> {
+                    enum __Key { #(#key_variants,)* Other(::std::string::String) }
+                    struct __KeyVisitor;
+                    impl<'de> ::serde::de::Visitor<'de> for __KeyVisitor {
+                        type Value = __Key;
+                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            f.write_str("a field name")
                         }
-                        impl<'de> ::serde::Deserialize<'de> for __Key {
-                            fn deserialize<__D2: ::serde::Deserializer<'de>>(d: __D2) -> ::std::result::Result<Self, __D2::Error> {
-                                d.deserialize_identifier(__KeyVisitor)
-                            }
+                        fn visit_str<__E: ::serde::de::Error>(self, v: &str) -> ::std::result::Result<__Key, __E> {
+                            ::std::result::Result::Ok(match v { #(#key_arms,)* other => __Key::Other(other.to_string()) })
                         }
-                        struct __Visitor;
-                        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-                            type Value = #name;
-                            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                                f.write_str(#expecting)
-                            }
-                            fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut __map: __A) -> ::std::result::Result<#name, __A::Error> {
-                                #(#slots)*
-                                let mut __extra = ::serde_json::Map::new();
-                                while let ::std::option::Option::Some(__key) = __map.next_key::<__Key>()? {
-                                    match __key {
-                                        #(#arms)*
-                                        __Key::Other(__k) => {
-                                            let __v = __map.next_value::<::serde_json::Value>()?;
-                                            __extra.insert(__k, __v);
-                                        }
+                    }
+                    impl<'de> ::serde::Deserialize<'de> for __Key {
+                        fn deserialize<__D2: ::serde::Deserializer<'de>>(d: __D2) -> ::std::result::Result<Self, __D2::Error> {
+                            d.deserialize_identifier(__KeyVisitor)
+                        }
+                    }
+                    struct __Visitor;
+                    impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                        type Value = #name;
+                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            f.write_str(#expecting)
+                        }
+                        fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut __map: __A) -> ::std::result::Result<#name, __A::Error> {
+                            #(#slots)*
+                            let mut __extra = ::serde_json::Map::new();
+                            while let ::std::option::Option::Some(__key) = __map.next_key::<__Key>()? {
+                                match __key {
+                                    #(#arms)*
+                                    __Key::Other(__k) => {
+                                        let __v = __map.next_value::<::serde_json::Value>()?;
+                                        __extra.insert(__k, __v);
                                     }
                                 }
-                                ::std::result::Result::Ok(#name { #(#inits,)* extra: __extra })
                             }
+                            ::std::result::Result::Ok(#name { #(#inits,)* extra: __extra })
                         }
-                        __d.deserialize_map(__Visitor)
                     }
+                    __d.deserialize_map(__Visitor)
                 }
-            });
-        }
-        if let Some((_, items)) = &mut m.content {
-            for i in impls.drain(..) {
-                items.push(syn::parse2(i).expect("generated impl parses"));
             }
-        }
+        });
+    }
+    for i in impls {
+        items.push(syn::parse2(i).expect("generated impl parses"));
     }
 }
 

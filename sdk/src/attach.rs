@@ -141,6 +141,31 @@ impl Attached {
     }
 }
 
+/// Writes `input` (if any) to stdin and closes it, while collecting all
+/// output: (stdout or console, stderr). A process that exits without
+/// reading its input makes the write fail; that is logged, not an error,
+/// since its output and exit code tell what happened.
+pub(crate) async fn feed_and_collect(
+    mut stdin: AttachInput,
+    output: AttachOutput,
+    input: Option<&bytes::Bytes>,
+    what: &str,
+) -> Result<(bytes::Bytes, bytes::Bytes)> {
+    let writer = async {
+        if let Some(data) = input {
+            stdin.write(data).await?;
+            stdin.close().await?;
+        }
+        Ok::<_, Error>(())
+    };
+    let (written, read) = tokio::join!(writer, crate::streams::collect(output));
+    if let Err(e) = written {
+        tracing::debug!("{what}: stdin not fully written: {e}");
+    }
+    let (out, err) = read?;
+    Ok((out.freeze(), err.freeze()))
+}
+
 /// The framing of a hijacked stream. Before API 1.42 the engine names the
 /// raw-stream media type whatever it sends, so the TTY setting decides;
 /// from 1.42 the media type is right.

@@ -2,14 +2,12 @@
 
 use bytes::Bytes;
 use docker_engine_raw::types;
-use futures_util::StreamExt;
 use progenitor_client::ResponseValue;
 
 use crate::attach::{framing_for, Attached, Target};
 use crate::client::{Answer, Docker, Op};
 use crate::error::{Error, Result};
 use crate::helpers::split_command;
-use crate::streams::StdStream;
 
 /// What to run: built with chainable setters.
 ///
@@ -268,33 +266,10 @@ impl Docker {
         let tty = spec.body.tty.unwrap_or(false);
         let id = self.create_exec(container, &spec).await?;
         let attached = self.start_exec(&id, tty).await?;
-        let (mut stdin, mut output) = attached.split();
-        let writer = async {
-            if let Some(data) = &input {
-                stdin.write(data).await?;
-                stdin.close().await?;
-            }
-            Ok::<_, Error>(())
-        };
-        let reader = async {
-            let mut out = Vec::new();
-            let mut err = Vec::new();
-            while let Some(chunk) = output.next().await {
-                let chunk = chunk?;
-                match chunk.stream {
-                    StdStream::Stderr => err.extend_from_slice(&chunk.data),
-                    _ => out.extend_from_slice(&chunk.data),
-                }
-            }
-            Ok::<_, Error>((out, err))
-        };
-        let (written, read) = tokio::join!(writer, reader);
-        let (stdout, stderr) = read?;
-        // A process that exits without reading its input makes the write
-        // fail; its output and exit code still tell what happened.
-        if let Err(e) = written {
-            tracing::debug!("exec {id}: stdin not fully written: {e}");
-        }
+        let (stdin, output) = attached.split();
+        let (stdout, stderr) =
+            crate::attach::feed_and_collect(stdin, output, input.as_ref(), &format!("exec {id}"))
+                .await?;
         // The stream ends as the process exits; the engine records the exit
         // code a moment later.
         let mut delay = std::time::Duration::from_millis(5);
@@ -304,8 +279,8 @@ impl Docker {
                 if let Some(code) = info.exit_code {
                     return Ok(ExecOutput {
                         exit_code: code,
-                        stdout: stdout.into(),
-                        stderr: stderr.into(),
+                        stdout,
+                        stderr,
                     });
                 }
             }

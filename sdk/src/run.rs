@@ -2,12 +2,10 @@
 //! loses neither output nor the exit code.
 
 use bytes::Bytes;
-use futures_util::StreamExt;
 
 use crate::client::Docker;
 use crate::containers::{AttachOptions, ContainerCreate, RemoveOptions, WaitCondition};
-use crate::error::{Error, Result};
-use crate::streams::StdStream;
+use crate::error::Result;
 
 /// What [`Docker::run`] does besides creating the container.
 #[derive(Clone, Debug, Default)]
@@ -111,33 +109,17 @@ impl Docker {
         let attached = self
             .attach_container(id, &AttachOptions::default().stdin(opts.stdin.is_some()))
             .await?;
-        let (mut input, mut output) = attached.split();
+        let (input, output) = attached.split();
         self.start_container(id).await?;
-        let writer = async {
-            if let Some(data) = &opts.stdin {
-                input.write(data).await?;
-                input.close().await?;
-            }
-            Ok::<_, Error>(())
-        };
-        let reader = async {
-            let (mut out, mut err) = (Vec::new(), Vec::new());
-            while let Some(chunk) = output.next().await {
-                let chunk = chunk?;
-                match chunk.stream {
-                    StdStream::Stderr => err.extend_from_slice(&chunk.data),
-                    _ => out.extend_from_slice(&chunk.data),
-                }
-            }
-            Ok::<_, Error>((out, err))
-        };
-        let (written, read) = tokio::join!(writer, reader);
-        let (out, err) = read?;
-        if let Err(e) = written {
-            tracing::debug!("run {id}: stdin not fully written: {e}");
-        }
+        let (out, err) = crate::attach::feed_and_collect(
+            input,
+            output,
+            opts.stdin.as_ref(),
+            &format!("run {id}"),
+        )
+        .await?;
         // The output has ended, so the container has exited or is exiting.
         let exit = self.wait_container(id, WaitCondition::NotRunning).await?;
-        Ok((exit, out.into(), err.into()))
+        Ok((exit, out, err))
     }
 }
