@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite: a real engine, the spec freshness check, formatting,
-# lints and every test of the workspace.
+# lints, documentation and every test of the workspace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(tests/engine/setup.sh)"
 cargo xtask regen --check
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 cargo test --workspace
