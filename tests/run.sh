@@ -7,5 +7,6 @@ eval "$(tests/engine/setup.sh)"
 cargo xtask regen --check
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p docker-engine --no-default-features --all-targets -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 cargo test --workspace

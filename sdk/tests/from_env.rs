@@ -1,8 +1,12 @@
 //! `Docker::from_env` against the real TLS engine, as the Docker CLI would
 //! be configured: variables, then a context from the context store.
 //!
+//! Needs the `tls` feature (the engine it talks to speaks TLS only).
+//!
 //! One test in its own binary, because it sets process environment
 //! variables: nothing else runs in this process at the same time.
+
+#![cfg(feature = "tls")]
 
 mod common;
 

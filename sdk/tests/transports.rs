@@ -30,6 +30,7 @@ mod docker {
     pub use docker_engine::Host;
 }
 
+#[cfg(feature = "tls")]
 fn tls_client(certs: &str, host: &str) -> Docker {
     Docker::builder()
         .host(host)
@@ -39,6 +40,7 @@ fn tls_client(certs: &str, host: &str) -> Docker {
         .unwrap()
 }
 
+#[cfg(feature = "tls")]
 #[tokio::test]
 async fn tcp_with_mutual_tls() {
     let (Some(host), Some(certs)) = (
@@ -62,6 +64,7 @@ async fn tcp_with_mutual_tls() {
     assert!(docker.api_version().await.is_ok());
 }
 
+#[cfg(feature = "tls")]
 #[tokio::test]
 async fn tls_with_a_wrong_ca_is_refused() {
     let (Some(host), Some(certs), Some(wrong_ca)) = (
@@ -87,6 +90,7 @@ async fn tls_with_a_wrong_ca_is_refused() {
     }
 }
 
+#[cfg(feature = "tls")]
 #[tokio::test]
 async fn tls_without_a_client_certificate_is_refused_by_the_engine() {
     let (Some(host), Some(certs)) = (

@@ -51,8 +51,9 @@ pub(crate) fn build(
         builder = builder.read_timeout(t);
     }
     let mut ssh_bridge = None;
+    #[cfg(feature = "tls")]
     if !host.uses_tls(tls.is_some()) {
-        builder = builder.use_preconfigured_tls(tls::unused_config()?);
+        builder = builder.use_preconfigured_tls(tls::backend::unused_config()?);
     }
     let base_url = match host {
         Host::Unix(path) => {
@@ -68,9 +69,16 @@ pub(crate) fn build(
                 format!("{name}:{port}")
             };
             if host.uses_tls(tls.is_some()) {
-                let settings = tls.cloned().unwrap_or_default();
-                builder = builder.use_preconfigured_tls(settings.client_config()?);
-                format!("https://{authority}")
+                #[cfg(feature = "tls")]
+                {
+                    let settings = tls.cloned().unwrap_or_default();
+                    builder = builder.use_preconfigured_tls(settings.client_config()?);
+                    format!("https://{authority}")
+                }
+                #[cfg(not(feature = "tls"))]
+                return Err(Error::invalid_input(format!(
+                    "{host} needs TLS, and this build of docker-engine has no `tls` feature"
+                )));
             } else {
                 format!("http://{authority}")
             }

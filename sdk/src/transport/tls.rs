@@ -7,13 +7,6 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::client::WebPkiServerVerifier;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
 use crate::error::{Error, Result};
 
@@ -37,6 +30,7 @@ impl fmt::Debug for Pem {
 }
 
 impl Pem {
+    #[cfg_attr(not(feature = "tls"), allow(dead_code))]
     fn load(&self, what: &str) -> Result<Vec<u8>> {
         match self {
             Pem::Bytes(b) => Ok(b.clone()),
@@ -115,180 +109,200 @@ impl TlsSettings {
         self.verify_hostname = verify;
         self
     }
+}
 
-    /// The rustls configuration these settings describe.
-    pub(crate) fn client_config(&self) -> Result<rustls::ClientConfig> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
-            .with_safe_default_protocol_versions()
-            .map_err(|e| Error::transport("configuring TLS", e))?;
-        let verifier: Arc<dyn ServerCertVerifier> = if !self.verify {
-            Arc::new(NoVerification(provider))
-        } else {
-            let chain: Arc<dyn ServerCertVerifier> = match &self.ca {
-                Some(ca) => {
-                    let pem = ca.load("CA")?;
-                    let mut roots = RootCertStore::empty();
-                    for cert in CertificateDer::pem_slice_iter(&pem) {
-                        let cert = cert.map_err(|e| {
-                            Error::invalid_input(format!("TLS CA is not valid PEM: {e}"))
-                        })?;
-                        roots.add(cert).map_err(|e| {
-                            Error::invalid_input(format!("TLS CA certificate rejected: {e}"))
-                        })?;
-                    }
-                    if roots.is_empty() {
-                        return Err(Error::invalid_input("the TLS CA holds no certificate"));
-                    }
-                    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
-                        .build()
-                        .map_err(|e| Error::transport("configuring TLS verification", e))?
-                }
-                // No CA given: the platform's trust store, as for any https.
-                None => Arc::new(rustls_platform_verifier::Verifier::new(provider).map_err(
-                    |e| Error::transport("loading the platform's trusted certificates", e),
-                )?),
-            };
-            if self.verify_hostname {
-                chain
+/// The rustls side, built with the `tls` feature (on by default).
+#[cfg(feature = "tls")]
+pub(crate) mod backend {
+    use std::sync::Arc;
+
+    use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+    use rustls::client::WebPkiServerVerifier;
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+    use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
+
+    use super::TlsSettings;
+    use crate::error::{Error, Result};
+
+    impl TlsSettings {
+        /// The rustls configuration these settings describe.
+        pub(crate) fn client_config(&self) -> Result<rustls::ClientConfig> {
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+                .with_safe_default_protocol_versions()
+                .map_err(|e| Error::transport("configuring TLS", e))?;
+            let verifier: Arc<dyn ServerCertVerifier> = if !self.verify {
+                Arc::new(NoVerification(provider))
             } else {
-                Arc::new(AnyHostname(chain))
-            }
-        };
-        let builder = builder
-            .dangerous()
-            .with_custom_certificate_verifier(verifier);
-        let config = match &self.identity {
-            None => builder.with_no_client_auth(),
-            Some((cert, key)) => {
-                let cert = cert.load("client certificate")?;
-                let key = key.load("client key")?;
-                let chain = CertificateDer::pem_slice_iter(&cert)
-                    .collect::<std::result::Result<Vec<_>, _>>()
-                    .map_err(|e| {
+                let chain: Arc<dyn ServerCertVerifier> = match &self.ca {
+                    Some(ca) => {
+                        let pem = ca.load("CA")?;
+                        let mut roots = RootCertStore::empty();
+                        for cert in CertificateDer::pem_slice_iter(&pem) {
+                            let cert = cert.map_err(|e| {
+                                Error::invalid_input(format!("TLS CA is not valid PEM: {e}"))
+                            })?;
+                            roots.add(cert).map_err(|e| {
+                                Error::invalid_input(format!("TLS CA certificate rejected: {e}"))
+                            })?;
+                        }
+                        if roots.is_empty() {
+                            return Err(Error::invalid_input("the TLS CA holds no certificate"));
+                        }
+                        WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+                            .build()
+                            .map_err(|e| Error::transport("configuring TLS verification", e))?
+                    }
+                    // No CA given: the platform's trust store, as for any https.
+                    None => Arc::new(rustls_platform_verifier::Verifier::new(provider).map_err(
+                        |e| Error::transport("loading the platform's trusted certificates", e),
+                    )?),
+                };
+                if self.verify_hostname {
+                    chain
+                } else {
+                    Arc::new(AnyHostname(chain))
+                }
+            };
+            let builder = builder
+                .dangerous()
+                .with_custom_certificate_verifier(verifier);
+            let config = match &self.identity {
+                None => builder.with_no_client_auth(),
+                Some((cert, key)) => {
+                    let cert = cert.load("client certificate")?;
+                    let key = key.load("client key")?;
+                    let chain = CertificateDer::pem_slice_iter(&cert)
+                        .collect::<std::result::Result<Vec<_>, _>>()
+                        .map_err(|e| {
+                            Error::invalid_input(format!(
+                                "TLS client certificate is not valid PEM: {e}"
+                            ))
+                        })?;
+                    let key = PrivateKeyDer::from_pem_slice(&key).map_err(|e| {
                         Error::invalid_input(format!(
-                            "TLS client certificate is not valid PEM: {e}"
+                            "TLS client key is not a valid PEM private key: {e}"
                         ))
                     })?;
-                let key = PrivateKeyDer::from_pem_slice(&key).map_err(|e| {
-                    Error::invalid_input(format!(
-                        "TLS client key is not a valid PEM private key: {e}"
-                    ))
-                })?;
-                builder.with_client_auth_cert(chain, key).map_err(|e| {
-                    Error::invalid_input(format!("TLS client certificate and key do not fit: {e}"))
-                })?
-            }
-        };
-        Ok(config)
-    }
-}
-
-/// A TLS configuration that trusts nothing, for clients that never speak
-/// TLS: the HTTP client needs one when it is built, and the process-wide
-/// default crypto provider is left alone.
-pub(crate) fn unused_config() -> Result<rustls::ClientConfig> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    Ok(rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::transport("configuring TLS", e))?
-        .with_root_certificates(RootCertStore::empty())
-        .with_no_client_auth())
-}
-
-/// Verifies the chain but accepts any host name in it.
-#[derive(Debug)]
-struct AnyHostname(Arc<dyn ServerCertVerifier>);
-
-impl ServerCertVerifier for AnyHostname {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp: &[u8],
-        now: UnixTime,
-    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        match self
-            .0
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
-        {
-            Err(rustls::Error::InvalidCertificate(
-                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-            )) => Ok(ServerCertVerified::assertion()),
-            other => other,
+                    builder.with_client_auth_cert(chain, key).map_err(|e| {
+                        Error::invalid_input(format!(
+                            "TLS client certificate and key do not fit: {e}"
+                        ))
+                    })?
+                }
+            };
+            Ok(config)
         }
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
+    /// A TLS configuration that trusts nothing, for clients that never speak
+    /// TLS: the HTTP client needs one when it is built, and the process-wide
+    /// default crypto provider is left alone.
+    pub(crate) fn unused_config() -> Result<rustls::ClientConfig> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        Ok(rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| Error::transport("configuring TLS", e))?
+            .with_root_certificates(RootCertStore::empty())
+            .with_no_client_auth())
     }
 
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
+    /// Verifies the chain but accepts any host name in it.
+    #[derive(Debug)]
+    struct AnyHostname(Arc<dyn ServerCertVerifier>);
+
+    impl ServerCertVerifier for AnyHostname {
+        fn verify_server_cert(
+            &self,
+            end_entity: &CertificateDer<'_>,
+            intermediates: &[CertificateDer<'_>],
+            server_name: &ServerName<'_>,
+            ocsp: &[u8],
+            now: UnixTime,
+        ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+            match self
+                .0
+                .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+            {
+                Err(rustls::Error::InvalidCertificate(
+                    CertificateError::NotValidForName
+                    | CertificateError::NotValidForNameContext { .. },
+                )) => Ok(ServerCertVerified::assertion()),
+                other => other,
+            }
+        }
+
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+            self.0.verify_tls12_signature(message, cert, dss)
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+            self.0.verify_tls13_signature(message, cert, dss)
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            self.0.supported_verify_schemes()
+        }
     }
 
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
-    }
-}
+    /// Accepts any certificate (verification switched off); handshake
+    /// signatures are still checked.
+    #[derive(Debug)]
+    struct NoVerification(Arc<rustls::crypto::CryptoProvider>);
 
-/// Accepts any certificate (verification switched off); handshake
-/// signatures are still checked.
-#[derive(Debug)]
-struct NoVerification(Arc<rustls::crypto::CryptoProvider>);
+    impl ServerCertVerifier for NoVerification {
+        fn verify_server_cert(
+            &self,
+            _: &CertificateDer<'_>,
+            _: &[CertificateDer<'_>],
+            _: &ServerName<'_>,
+            _: &[u8],
+            _: UnixTime,
+        ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+            Ok(ServerCertVerified::assertion())
+        }
 
-impl ServerCertVerifier for NoVerification {
-    fn verify_server_cert(
-        &self,
-        _: &CertificateDer<'_>,
-        _: &[CertificateDer<'_>],
-        _: &ServerName<'_>,
-        _: &[u8],
-        _: UnixTime,
-    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls12_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
+        }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls13_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
+        }
 
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            self.0.signature_verification_algorithms.supported_schemes()
+        }
     }
 }
