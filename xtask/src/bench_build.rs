@@ -35,21 +35,33 @@ pub fn run(root: &Path, rounds: usize) -> Result<()> {
         "-p",
         "docker-engine",
     ];
+    // Like for like with bollard's default build, which has no TLS.
+    let ours_no_tls: &[&str] = &[
+        "build",
+        "--lib",
+        "-p",
+        "docker-engine-raw",
+        "-p",
+        "docker-engine",
+        "--no-default-features",
+    ];
     let theirs: &[&str] = &["build", "--lib"];
+    let builds: [(&str, &Path, &[&str]); 3] = [
+        ("ours", root, ours),
+        ("ours-no-tls", root, ours_no_tls),
+        ("bollard", &peer, theirs),
+    ];
     let mut rows = Vec::new();
     for profile in ["debug", "release"] {
-        let mut ours_s = Vec::new();
-        let mut theirs_s = Vec::new();
+        let mut times: Vec<Vec<f64>> = vec![Vec::new(); builds.len()];
         for round in 0..rounds {
-            // Alternate which goes first, so neither always gets a warm disk cache.
-            let order: [(&str, &Path, &[&str]); 2] =
-                [("ours", root, ours), ("bollard", &peer, theirs)];
-            let order = if round % 2 == 0 {
-                order
-            } else {
-                [order[1], order[0]]
-            };
-            for (who, dir, args) in order {
+            // Alternate the order, so none always gets a warm disk cache.
+            let mut order: Vec<usize> = (0..builds.len()).collect();
+            if round % 2 == 1 {
+                order.reverse();
+            }
+            for i in order {
+                let (who, dir, args) = builds[i];
                 let target = scratch.join(format!("target-{who}-{profile}"));
                 let _ = std::fs::remove_dir_all(&target);
                 let mut args = args.to_vec();
@@ -58,25 +70,27 @@ pub fn run(root: &Path, rounds: usize) -> Result<()> {
                 }
                 let secs = cargo(dir, &args, Some(&target))?;
                 eprintln!("bench-build: {who} {profile} round {round}: {secs:.1} s");
-                if who == "ours" {
-                    ours_s.push(secs)
-                } else {
-                    theirs_s.push(secs)
-                }
+                times[i].push(secs);
                 let _ = std::fs::remove_dir_all(&target);
             }
         }
-        let median = |v: &mut Vec<f64>| {
-            v.sort_by(f64::total_cmp);
-            v[v.len() / 2]
-        };
-        let (o, t) = (median(&mut ours_s), median(&mut theirs_s));
+        let m: Vec<f64> = times
+            .into_iter()
+            .map(|mut v| {
+                v.sort_by(f64::total_cmp);
+                v[v.len() / 2]
+            })
+            .collect();
         rows.push(format!(
-            "| {profile} | {o:.1} s | {t:.1} s | {:.2}x |",
-            o / t
+            "| {profile} | {:.1} s ({:.2}x) | {:.1} s ({:.2}x) | {:.1} s |",
+            m[0],
+            m[0] / m[2],
+            m[1],
+            m[1] / m[2],
+            m[2]
         ));
     }
-    println!("| profile | this workspace (raw + sdk) | bollard {BOLLARD} | ratio |");
+    println!("| profile | raw + SDK (default features) | raw + SDK without `tls` | bollard {BOLLARD} (default features) |");
     println!("|---|---|---|---|");
     for r in rows {
         println!("{r}");
