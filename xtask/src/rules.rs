@@ -76,7 +76,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         name: "required_only_if_always_required",
         reason: "a field some version of a schema did not require may be omitted by that engine",
-        versions: (26, 99),
+        versions: (28, 99),
         apply: required_only_if_always_required,
     },
     Rule {
@@ -1007,6 +1007,19 @@ mod tests {
             msg.contains("one_success_response") && msg.contains("no longer finds"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn every_upstream_version_converts_and_every_rule_holds() {
+        let Some(history) = upstream() else { return };
+        let mut failures = Vec::new();
+        for v in &history.versions {
+            let mut spec = crate::convert::swagger_to_openapi(&v.doc).unwrap();
+            if let Err(e) = apply_all(&mut spec, &history, &v.version) {
+                failures.push(format!("v{}: {e:#}", v.version));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 
     #[test]
