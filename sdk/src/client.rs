@@ -435,18 +435,17 @@ impl Docker {
             duration_ms = tracing::field::Empty,
         );
         let started = Instant::now();
+        // The request's future is large (the generated call, reqwest and the
+        // decoded answer live in it); boxed once, the wrappers below move a
+        // pointer instead of copying it at every layer.
+        let request = Box::pin(async {
+            match f(&session.raw).await {
+                Ok(v) => Ok(v),
+                Err(e) => Err(crate::negotiate::map_raw_error(e, op.id, session.version).await),
+            }
+        });
         let result = self
-            .timed(
-                async {
-                    match f(&session.raw).await {
-                        Ok(v) => Ok(v),
-                        Err(e) => {
-                            Err(crate::negotiate::map_raw_error(e, op.id, session.version).await)
-                        }
-                    }
-                },
-                op.answer,
-            )
+            .timed(request, op.answer)
             .instrument(span.clone())
             .await
             .map_err(|e| self.explain_transport(e));
