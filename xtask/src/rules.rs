@@ -887,26 +887,8 @@ fn flatten_all_of(spec: &mut Value, _: &Ctx) -> Result<usize> {
             "properties": obj.get("properties").cloned().unwrap_or_else(|| json!({})),
             "required": obj.get("required").cloned().unwrap_or_else(|| json!([])),
         });
-        let mut properties = Map::new();
-        let mut required: Vec<Value> = Vec::new();
-        for part in parts.iter().chain(std::iter::once(&own)) {
-            let resolved = resolve_object(part, &schemas)?;
-            if let Some(props) = resolved.get("properties").and_then(Value::as_object) {
-                for (k, v) in props {
-                    properties.insert(k.clone(), v.clone());
-                }
-            }
-            for r in resolved
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if !required.contains(r) {
-                    required.push(r.clone());
-                }
-            }
-        }
+        let (properties, required) =
+            merge_parts(parts.iter().chain(std::iter::once(&own)), &schemas)?;
         obj.remove("allOf");
         obj.insert("type".into(), "object".into());
         obj.insert("properties".into(), Value::Object(properties));
@@ -935,6 +917,16 @@ fn resolve_object(s: &Value, schemas: &Map<String, Value>) -> Result<Value> {
     let Some(parts) = s.get("allOf").and_then(Value::as_array) else {
         return Ok(s.clone());
     };
+    let (properties, required) = merge_parts(parts.iter(), schemas)?;
+    Ok(json!({ "type": "object", "properties": properties, "required": required }))
+}
+
+/// The properties (later parts win) and the required fields (in order,
+/// once each) of several object schemas, references resolved.
+fn merge_parts<'a>(
+    parts: impl Iterator<Item = &'a Value>,
+    schemas: &Map<String, Value>,
+) -> Result<(Map<String, Value>, Vec<Value>)> {
     let mut properties = Map::new();
     let mut required: Vec<Value> = Vec::new();
     for part in parts {
@@ -953,7 +945,7 @@ fn resolve_object(s: &Value, schemas: &Map<String, Value>) -> Result<Value> {
             }
         }
     }
-    Ok(json!({ "type": "object", "properties": properties, "required": required }))
+    Ok((properties, required))
 }
 
 impl Ctx<'_> {
