@@ -63,6 +63,7 @@ fn main() {
     let mut file: syn::File = syn::parse2(tokens).expect("progenitor emits valid Rust");
     derive_default_for_optional_structs(&mut file);
     direct_deserialize_for_open_structs(&mut file);
+    json_answers_through_body_module(&mut file);
     write(&out.join("progenitor.rs"), &prettyplease::unparse(&file));
 
     write(&out.join("open_enums.rs"), &open_enums(&enums));
@@ -100,6 +101,37 @@ fn derive_default_for_optional_structs(file: &mut syn::File) {
             s.attrs.push(syn::parse_quote!(#[derive(Default)]));
         }
     }
+}
+
+/// Every JSON answer is read by `crate::body::json` (a reused buffer, one
+/// UTF-8 check) instead of progenitor's `ResponseValue::from_response`;
+/// same signature, same errors.
+fn json_answers_through_body_module(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+    struct Rewrite(usize);
+    impl VisitMut for Rewrite {
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+            syn::visit_mut::visit_expr_call_mut(self, call);
+            if let syn::Expr::Path(p) = &*call.func {
+                let segments: Vec<String> = p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                if segments == ["ResponseValue", "from_response"] {
+                    *call.func = syn::parse_quote!(crate::body::json);
+                    self.0 += 1;
+                }
+            }
+        }
+    }
+    let mut rewrite = Rewrite(0);
+    rewrite.visit_file_mut(file);
+    assert!(
+        rewrite.0 > 100,
+        "expected progenitor to decode JSON answers with ResponseValue::from_response"
+    );
 }
 
 /// The items of the generated `mod types`.

@@ -40,5 +40,6 @@ mod progenitor {
 }
 pub use progenitor::*;
 
+pub mod body;
 pub mod enums;
 pub mod versions;

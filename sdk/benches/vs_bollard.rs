@@ -25,6 +25,8 @@ const INSPECT: &str = include_str!("../../tests/fixtures/v1.41/container-inspect
 const LIST_ITEM: &str = include_str!("../../tests/fixtures/v1.41/container-list.json");
 const GIB: u64 = 1 << 30;
 const MIB: u64 = 1 << 20;
+/// Rounds of each call measurement (one fresh process per client per round).
+const CALL_ROUNDS: usize = 7;
 
 /// CPU time of this thread (all client work runs on it: a current-thread
 /// runtime), in nanoseconds of on-CPU time from the scheduler.
@@ -67,7 +69,14 @@ mod server {
 
     pub fn serve(socket: &Path) {
         let list = build_list(1000);
-        let inspect_tty = INSPECT.replacen("\"Tty\": false", "\"Tty\": true", 1);
+        // The fixture is pretty-printed for reading; engines send compact
+        // JSON.
+        let compact = |text: &str| {
+            serde_json::to_string(&serde_json::from_str::<serde_json::Value>(text).unwrap())
+                .unwrap()
+        };
+        let inspect = compact(INSPECT);
+        let inspect_tty = compact(&INSPECT.replacen("\"Tty\": false", "\"Tty\": true", 1));
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -77,12 +86,14 @@ mod server {
             let _ = std::fs::remove_file(socket);
             let listener = UnixListener::bind(socket).unwrap();
             let list = std::sync::Arc::new(list);
+            let inspect = std::sync::Arc::new(inspect);
             let inspect_tty = std::sync::Arc::new(inspect_tty);
             loop {
                 let (conn, _) = listener.accept().await.unwrap();
-                let (list, inspect_tty) = (list.clone(), inspect_tty.clone());
+                let (list, inspect, inspect_tty) =
+                    (list.clone(), inspect.clone(), inspect_tty.clone());
                 tokio::spawn(async move {
-                    let _ = connection(conn, &list, &inspect_tty).await;
+                    let _ = connection(conn, &list, &inspect, &inspect_tty).await;
                 });
             }
         });
@@ -102,7 +113,12 @@ mod server {
         serde_json::to_vec(&list).unwrap()
     }
 
-    async fn connection(conn: UnixStream, list: &[u8], inspect_tty: &str) -> std::io::Result<()> {
+    async fn connection(
+        conn: UnixStream,
+        list: &[u8],
+        inspect: &str,
+        inspect_tty: &str,
+    ) -> std::io::Result<()> {
         let (read, write) = conn.into_split();
         let mut read = BufReader::new(read);
         let mut out = BufWriter::with_capacity(256 * 1024, write);
@@ -164,7 +180,7 @@ mod server {
                 let body = if path.contains("/tty") {
                     inspect_tty.as_bytes()
                 } else {
-                    INSPECT.as_bytes()
+                    inspect.as_bytes()
                 };
                 fixed(&mut out, "application/json", body, head).await?;
             } else if path.ends_with("/logs") {
@@ -580,6 +596,75 @@ fn memory_scenario(scenario: &str, socket: &Path) {
     println!("{}", max_rss_kib().max(base));
 }
 
+/// Runs `n` calls of one kind with one client, after a tenth as many to
+/// warm up (connection, allocator, caches); prints the CPU time per call in
+/// nanoseconds and the page faults per call.
+///
+/// `calls <ours|bollard> <ping|inspect|list> <n> [socket]`: without a
+/// socket it starts its own server (handy under `perf` or `valgrind`).
+fn calls_in_this_process(args: &[String]) {
+    let who = if args[0] == "ours" {
+        Who::Ours
+    } else {
+        Who::Bollard
+    };
+    let n: usize = args[2].parse().unwrap();
+    let own_server = if args.len() > 3 {
+        None
+    } else {
+        Some(start_server())
+    };
+    let socket = match &own_server {
+        Some(s) => s.socket.clone(),
+        None => PathBuf::from(&args[3]),
+    };
+    let c = Clients::new(&socket);
+    let rt = runtime();
+    let run = |n: usize| {
+        rt.block_on(async {
+            match args[1].as_str() {
+                "ping" => ping(&c, who, n).await,
+                "inspect" => inspect(&c, who, n).await,
+                _ => list(&c, who, n).await,
+            }
+        })
+    };
+    run(n.div_ceil(10));
+    let faults = || -> u64 {
+        let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+        let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+        after_name.split(' ').nth(7).unwrap().parse().unwrap()
+    };
+    let faults_before = faults();
+    let cpu = measure(|| run(n), n as f64);
+    println!(
+        "{:.0} {:.2}",
+        cpu * 1e9,
+        (faults() - faults_before) as f64 / n as f64
+    );
+}
+
+/// CPU time per call (seconds) and page faults per call of one client in a
+/// fresh process, so that neither client runs on a heap the other shaped.
+fn calls_in_child(socket: &Path, who: Who, call: &str, n: usize) -> (f64, f64) {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .arg("calls")
+        .arg(if who == Who::Ours { "ours" } else { "bollard" })
+        .arg(call)
+        .arg(n.to_string())
+        .arg(socket)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{call}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut parts = text.split_whitespace().map(|p| p.parse::<f64>().unwrap());
+    (parts.next().unwrap() / 1e9, parts.next().unwrap())
+}
+
 fn main() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let args: Vec<String> = std::env::args()
@@ -589,9 +674,13 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("serve") => return server::serve(Path::new(&args[1])),
         Some("mem") => return memory_scenario(&args[1], Path::new(&args[2])),
+        Some("calls") if args.len() > 3 => return calls_in_this_process(&args[1..]),
         _ => {}
     }
     let quick = args.iter().any(|a| a == "quick");
+    // `calls` or `streams` runs only that part.
+    let only_calls = args.iter().any(|a| a == "calls");
+    let only_streams = args.iter().any(|a| a == "streams");
     let server = start_server();
     let c = Clients::new(&server.socket);
     let rt = runtime();
@@ -605,37 +694,56 @@ fn main() {
 
     row("## Calls (CPU time per call, median of rounds)".into());
     row(String::new());
-    row("| call | this SDK | bollard 0.21.1 | ratio | target |".into());
-    row("|---|---|---|---|---|".into());
+    row("| call | this SDK | bollard 0.21.1 | ratio | target | page faults per call (SDK / bollard) |".into());
+    row("|---|---|---|---|---|---|".into());
     let (n_ping, n_inspect, n_list) = if quick {
         (500, 300, 10)
     } else {
         (5000, 3000, 60)
     };
-    for (name, units, target) in [
-        ("ping", n_ping, 0.65),
-        ("inspect", n_inspect, 0.65),
-        ("list (1,000 containers)", n_list, 0.55),
+    for (name, call, units, target) in [
+        ("ping", "ping", n_ping, 0.65),
+        ("inspect", "inspect", n_inspect, 0.65),
+        ("list (1,000 containers)", "list", n_list, 0.55),
     ] {
-        let whos = [Who::Ours, Who::Bollard];
-        let r = compare(5, &whos, units as f64, |who| {
-            rt.block_on(async {
-                match name {
-                    "ping" => ping(&c, who, units).await,
-                    "inspect" => inspect(&c, who, units).await,
-                    _ => list(&c, who, units).await,
+        if only_streams {
+            break;
+        }
+        // Each client in its own fresh process, rounds alternating which
+        // goes first; the median of the rounds.
+        let (mut ours, mut theirs, mut faults) = (Vec::new(), Vec::new(), (0.0, 0.0));
+        for round in 0..CALL_ROUNDS {
+            let order = if round % 2 == 0 {
+                [Who::Ours, Who::Bollard]
+            } else {
+                [Who::Bollard, Who::Ours]
+            };
+            for who in order {
+                let (cpu, f) = calls_in_child(&server.socket, who, call, units);
+                if who == Who::Ours {
+                    ours.push(cpu);
+                    faults.0 += f / CALL_ROUNDS as f64;
+                } else {
+                    theirs.push(cpu);
+                    faults.1 += f / CALL_ROUNDS as f64;
                 }
-            })
-        });
+            }
+        }
+        let r = [median(ours), median(theirs)];
         let ratio = r[0] / r[1];
         row(format!(
-            "| {name} | {:.1} µs | {:.1} µs | {ratio:.2}x | ≤ {target}x {} |",
+            "| {name} | {:.1} µs | {:.1} µs | {ratio:.2}x | ≤ {target}x {} | {:.0} / {:.0} |",
             r[0] * 1e6,
             r[1] * 1e6,
-            if ratio <= target { "met" } else { "MISSED" }
+            if ratio <= target { "met" } else { "MISSED" },
+            faults.0,
+            faults.1,
         ));
     }
 
+    if only_calls {
+        return;
+    }
     let size = if quick { 128 * MIB } else { GIB };
     row(String::new());
     row(format!(
@@ -672,6 +780,9 @@ fn main() {
         ));
     }
 
+    if only_streams {
+        return;
+    }
     row(String::new());
     row("## TTY output with no newline at all (CPU seconds for the whole stream)".into());
     row(String::new());

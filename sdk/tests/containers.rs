@@ -365,6 +365,56 @@ async fn logs_with_and_without_a_tty() {
 }
 
 #[tokio::test]
+async fn logs_follow_streams_while_the_container_runs_and_errors_are_typed() {
+    let Some(docker) = docker().await else { return };
+    // A missing container is a typed error carrying the engine's message.
+    let missing = format!("sdk-no-such-{}", std::process::id());
+    match docker
+        .container_logs(&missing, &LogsOptions::default())
+        .await
+    {
+        Err(docker_engine::Error::NotFound { message }) => assert!(message.contains(&missing)),
+        Err(other) => panic!("expected NotFound, got {other:?}"),
+        Ok(_) => panic!("expected NotFound, got a stream"),
+    }
+    // Following: lines come while the container runs, and the stream ends
+    // when it stops.
+    let (_, s) = spec("sdk-logs-follow");
+    let id = create(
+        &docker,
+        &s.cmd([
+            "sh",
+            "-c",
+            "for i in 1 2 3 4 5; do echo line $i; sleep 0.3; done",
+        ]),
+    )
+    .await;
+    with_container(&docker, &id, async {
+        docker.start_container(&id).await.unwrap();
+        let mut logs = docker
+            .container_logs(&id, &LogsOptions::default().follow(true))
+            .await
+            .unwrap();
+        let first = logs.next().await.unwrap().unwrap();
+        assert_eq!(first.stream, StdStream::Stdout);
+        assert_eq!(&first.data[..], b"line 1\n");
+        // The first line is not held back until the end: the container is
+        // still running when it arrives.
+        let state = docker.inspect_container(&id).await.unwrap().state.unwrap();
+        assert_eq!(state.running, Some(true));
+        let mut rest = Vec::new();
+        while let Some(chunk) = logs.next().await {
+            rest.extend_from_slice(&chunk.unwrap().data);
+        }
+        assert_eq!(
+            String::from_utf8_lossy(&rest),
+            "line 2\nline 3\nline 4\nline 5\n"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_prompt_without_newline_is_seen_at_once() {
     // Attached output comes as the process writes it. (The engine's log
     // drivers hold a partial line until its newline, so `logs` cannot show

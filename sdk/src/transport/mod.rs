@@ -2,6 +2,7 @@
 //! (through a private Unix socket bridged to `docker system dial-stdio`).
 //! Everything ends up as one pooled `reqwest::Client` and a base URL.
 
+pub(crate) mod h1;
 mod host;
 pub(crate) mod ssh;
 mod tls;
@@ -29,6 +30,9 @@ pub(crate) struct Transport {
     pub http: reqwest::Client,
     pub base_url: String,
     pub ssh: Option<ssh::SshBridge>,
+    /// Where long output streams get connections of their own (not for
+    /// TLS, which goes through `http`).
+    pub streams: Option<h1::StreamEndpoint>,
 }
 
 pub(crate) fn build(
@@ -42,6 +46,11 @@ pub(crate) fn build(
         // The engine is never behind an HTTP proxy from the client's side;
         // proxy variables are for what containers reach.
         .no_proxy()
+        // The engine answers where it is asked: a redirect would be a
+        // surprise to report, not to follow (with the registry credentials
+        // some requests carry). No retries behind the caller's back either.
+        .redirect(reqwest::redirect::Policy::none())
+        .retry(reqwest::retry::never())
         .http1_only();
     if let Some(t) = opts.connect_timeout {
         builder = builder.connect_timeout(t);
@@ -55,10 +64,14 @@ pub(crate) fn build(
     if !host.uses_tls(tls.is_some()) {
         builder = builder.use_preconfigured_tls(tls::backend::unused_config()?);
     }
-    let base_url = match host {
+    // The base URL, and where stream connections go with their Host header.
+    let (base_url, dial) = match host {
         Host::Unix(path) => {
             builder = builder.unix_socket(path.as_path());
-            "http://localhost".to_string()
+            (
+                "http://localhost".to_string(),
+                Some((h1::Dial::Unix(path.clone()), "localhost".to_string())),
+            )
         }
         Host::Tcp {
             host: name, port, ..
@@ -73,14 +86,17 @@ pub(crate) fn build(
                 {
                     let settings = tls.cloned().unwrap_or_default();
                     builder = builder.use_preconfigured_tls(settings.client_config()?);
-                    format!("https://{authority}")
+                    (format!("https://{authority}"), None)
                 }
                 #[cfg(not(feature = "tls"))]
                 return Err(Error::invalid_input(format!(
                     "{host} needs TLS, and this build of docker-engine has no `tls` feature"
                 )));
             } else {
-                format!("http://{authority}")
+                (
+                    format!("http://{authority}"),
+                    Some((h1::Dial::Tcp(authority.clone()), authority)),
+                )
             }
         }
         Host::Ssh {
@@ -90,16 +106,28 @@ pub(crate) fn build(
         } => {
             let bridge = ssh::SshBridge::new(user.as_deref(), name, *port, &opts.ssh_program)?;
             builder = builder.unix_socket(bridge.socket());
+            let dial = (
+                h1::Dial::Unix(bridge.socket().to_path_buf()),
+                "localhost".to_string(),
+            );
             ssh_bridge = Some(bridge);
-            "http://localhost".to_string()
+            ("http://localhost".to_string(), Some(dial))
         }
     };
     let http = builder
         .build()
         .map_err(|e| Error::transport("building the HTTP client", e))?;
+    let streams = dial.map(|(dial, host)| h1::StreamEndpoint {
+        dial,
+        host,
+        user_agent: opts.user_agent.clone(),
+        connect_timeout: opts.connect_timeout,
+        idle_timeout: opts.idle_stream_timeout,
+    });
     Ok(Transport {
         http,
         base_url,
         ssh: ssh_bridge,
+        streams,
     })
 }

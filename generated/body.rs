@@ -1,0 +1,115 @@
+//! Reading JSON answers.
+//!
+//! The generated methods hand every JSON answer to [`json`] (`build.rs`
+//! routes them here instead of progenitor's `ResponseValue::from_response`).
+//! The result and the errors are the same as progenitor's; what differs is
+//! the cost:
+//!
+//! - the body is gathered into a buffer kept from call to call (one per
+//!   thread, kept while answers are at most [`KEEP`] bytes), reserved from
+//!   `Content-Length`, so a large answer neither regrows a fresh buffer by
+//!   doubling nor faults in new pages on every call;
+//! - each chunk is dropped as soon as it is copied, so the connection reuses
+//!   its read buffer instead of allocating a new one for the next read;
+//! - with the `simd-json` feature (on by default) the text is parsed by
+//!   simd-json, whose working buffers are kept too; should it refuse a
+//!   document, serde_json decodes the untouched bytes and has the last
+//!   word, so an error always carries serde_json's position (the SDK turns
+//!   it into a JSON path). Without the feature the text is checked as UTF-8
+//!   once, as a whole, and decoded by serde_json.
+//!
+//! What is kept per thread after a large answer: the body and, with
+//! `simd-json`, a copy of it and simd-json's buffers: a few times [`KEEP`]
+//! at most. Larger answers use buffers freed after the call.
+
+use std::cell::RefCell;
+use std::pin::pin;
+
+use progenitor_client::{Error, ResponseValue};
+use serde::de::DeserializeOwned;
+
+/// The largest answer whose buffers are kept for the next one on a thread.
+pub const KEEP: usize = 1 << 20;
+
+/// Never reserve more than this up front, whatever `Content-Length` claims.
+const RESERVE_AT_MOST: u64 = 64 << 20;
+
+#[derive(Default)]
+struct Scratch {
+    body: Vec<u8>,
+    #[cfg(feature = "simd-json")]
+    simd: Option<SimdScratch>,
+}
+
+#[cfg(feature = "simd-json")]
+struct SimdScratch {
+    /// simd-json rewrites strings in place: it parses this copy.
+    copy: Vec<u8>,
+    buffers: simd_json::Buffers,
+}
+
+thread_local! {
+    static SPARE: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Reads a whole JSON answer and decodes it into `T`.
+pub async fn json<T: DeserializeOwned, E>(
+    response: reqwest::Response,
+) -> Result<ResponseValue<T>, Error<E>> {
+    let status = response.status();
+    let expected = response.content_length();
+    let (parts, body) = http::Response::from(response).into_parts();
+    let mut scratch = SPARE.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    scratch.body.clear();
+    if let Some(n) = expected {
+        scratch.body.reserve(n.min(RESERVE_AT_MOST) as usize);
+    }
+    let mut body = pin!(body);
+    while let Some(frame) =
+        std::future::poll_fn(|cx| http_body::Body::poll_frame(body.as_mut(), cx)).await
+    {
+        let frame = frame.map_err(Error::ResponseBodyError)?;
+        if let Some(data) = frame.data_ref() {
+            scratch.body.extend_from_slice(data);
+        }
+    }
+    let result = match decode::<T>(&mut scratch) {
+        Ok(inner) => Ok(ResponseValue::new(inner, status, parts.headers)),
+        Err(e) => Err(Error::InvalidResponsePayload(
+            bytes::Bytes::copy_from_slice(&scratch.body),
+            e,
+        )),
+    };
+    if scratch.body.capacity() <= KEEP {
+        SPARE.with(|s| *s.borrow_mut() = scratch);
+    }
+    result
+}
+
+#[cfg(feature = "simd-json")]
+fn decode<T: DeserializeOwned>(scratch: &mut Scratch) -> serde_json::Result<T> {
+    let len = scratch.body.len();
+    let simd = scratch.simd.get_or_insert_with(|| SimdScratch {
+        copy: Vec::new(),
+        buffers: simd_json::Buffers::new(len),
+    });
+    simd.copy.clear();
+    simd.copy.extend_from_slice(&scratch.body);
+    match simd_json::serde::from_slice_with_buffers::<T>(&mut simd.copy, &mut simd.buffers) {
+        Ok(value) => Ok(value),
+        Err(_) => decode_with_serde_json(&scratch.body),
+    }
+}
+
+#[cfg(not(feature = "simd-json"))]
+fn decode<T: DeserializeOwned>(scratch: &mut Scratch) -> serde_json::Result<T> {
+    decode_with_serde_json(&scratch.body)
+}
+
+fn decode_with_serde_json<T: DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
+    match std::str::from_utf8(body) {
+        Ok(text) => serde_json::from_str(text),
+        // from_slice reports where the bad byte is.
+        Err(_) => serde_json::from_slice(body),
+    }
+}
