@@ -14,7 +14,9 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
+use progenitor_impl::{
+    GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
+};
 use serde_json::Value;
 
 const SPEC: &str = "spec/engine-api.json";
@@ -36,7 +38,11 @@ fn main() {
     settings
         .with_interface(InterfaceStyle::Positional)
         .with_tag(TagStyle::Merged)
-        .with_derive("PartialEq");
+        .with_derive("PartialEq")
+        // Requests go through `crate::exec::Executor` (generated/exec.rs),
+        // which implements the hooks: reqwest, or a transport given first.
+        .with_inner_type(quote::quote!(crate::exec::Executor))
+        .with_hooks(HooksMode::Expected);
     for e in &enums {
         let mut impls = vec![TypeImpl::Display, TypeImpl::FromStr];
         if e.default.is_some() {

@@ -11,12 +11,14 @@
 //!   doubling nor faults in new pages on every call;
 //! - each chunk is dropped as soon as it is copied, so the connection reuses
 //!   its read buffer instead of allocating a new one for the next read;
-//! - with the `simd-json` feature (on by default) the text is parsed by
-//!   simd-json, whose working buffers are kept too; should it refuse a
+//! - with the `simd-json` feature (on by default) answers of up to
+//!   [`SIMD_AT_MOST`] bytes are parsed by simd-json, whose working buffers
+//!   are kept too; should it refuse a
 //!   document, serde_json decodes the untouched bytes and has the last
 //!   word, so an error always carries serde_json's position (the SDK turns
-//!   it into a JSON path). Without the feature the text is checked as UTF-8
-//!   once, as a whole, and decoded by serde_json.
+//!   it into a JSON path). Larger answers, and all of them without the
+//!   feature, are checked as UTF-8 once, as a whole, and decoded by
+//!   serde_json.
 //!
 //! What is kept per thread after a large answer: the body and, with
 //! `simd-json`, a copy of it and simd-json's buffers: a few times [`KEEP`]
@@ -86,9 +88,20 @@ pub async fn json<T: DeserializeOwned, E>(
     result
 }
 
+/// Answers up to this size are parsed by simd-json; larger ones by
+/// serde_json. simd-json builds a fresh tape of its own per document (16
+/// bytes per JSON value, which cannot be kept from call to call): for a
+/// large list that is megabytes of new memory per call, whose page faults
+/// cost more than simd-json saves (measured with the benchmark's 1,000
+/// container list: 1,254 page faults per call against 548).
+pub const SIMD_AT_MOST: usize = 128 << 10;
+
 #[cfg(feature = "simd-json")]
 fn decode<T: DeserializeOwned>(scratch: &mut Scratch) -> serde_json::Result<T> {
     let len = scratch.body.len();
+    if len > SIMD_AT_MOST {
+        return decode_with_serde_json(&scratch.body);
+    }
     let simd = scratch.simd.get_or_insert_with(|| SimdScratch {
         copy: Vec::new(),
         buffers: simd_json::Buffers::new(len),

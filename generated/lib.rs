@@ -16,7 +16,11 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let http = reqwest::Client::builder().unix_socket("/var/run/docker.sock").build()?;
-//! let client = docker_engine_raw::Client::new_with_client("http://localhost/v1.41", http);
+//! let client = docker_engine_raw::Client::new_with_client(
+//!     "http://localhost/v1.41",
+//!     http,
+//!     docker_engine_raw::exec::Executor::default(),
+//! );
 //! let version = client.system_version().await?;
 //! println!("{:?}", version.api_version);
 //! # Ok(()) }
@@ -42,4 +46,5 @@ pub use progenitor::*;
 
 pub mod body;
 pub mod enums;
+pub mod exec;
 pub mod versions;

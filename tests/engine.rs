@@ -33,7 +33,11 @@ async fn engine() -> Option<Client> {
         .connect_timeout(Duration::from_secs(5))
         .build()
         .expect("reqwest client");
-    let probe = Client::new_with_client("http://localhost", http.clone());
+    let probe = Client::new_with_client(
+        "http://localhost",
+        http.clone(),
+        docker_engine_raw::exec::Executor::default(),
+    );
     let version = match probe.system_version().await {
         Ok(v) => v.into_inner(),
         Err(e) => {
@@ -50,6 +54,7 @@ async fn engine() -> Option<Client> {
     Some(Client::new_with_client(
         &format!("http://localhost/v{api}"),
         http,
+        docker_engine_raw::exec::Executor::default(),
     ))
 }
 

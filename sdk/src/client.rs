@@ -37,7 +37,8 @@ struct Inner {
     http: reqwest::Client,
     base_url: String,
     ssh: Option<transport::ssh::SshBridge>,
-    streams: Option<transport::h1::StreamEndpoint>,
+    /// What the generated client sends requests with.
+    executor: raw::exec::Executor,
     pinned: Option<ApiVersion>,
     response_timeout: Option<Duration>,
     session: RwLock<Option<Arc<Session>>>,
@@ -243,7 +244,10 @@ impl DockerBuilder {
                 http: t.http,
                 base_url: t.base_url,
                 ssh: t.ssh,
-                streams: t.streams,
+                executor: match t.pool {
+                    Some(pool) => raw::exec::Executor::with_transport(pool),
+                    None => raw::exec::Executor::default(),
+                },
                 pinned,
                 response_timeout: self.response_timeout,
                 session: RwLock::new(None),
@@ -356,8 +360,11 @@ impl Docker {
         let version = match self.inner.pinned {
             Some(v) => v,
             None => {
-                let unversioned =
-                    raw::Client::new_with_client(&self.inner.base_url, self.inner.http.clone());
+                let unversioned = raw::Client::new_with_client(
+                    &self.inner.base_url,
+                    self.inner.http.clone(),
+                    self.inner.executor.clone(),
+                );
                 let Negotiated { version, .. } = self
                     .timed(negotiate::negotiate(&unversioned), Answer::Prompt)
                     .await
@@ -368,6 +375,7 @@ impl Docker {
         let raw = raw::Client::new_with_client(
             &format!("{}/v{version}", self.inner.base_url),
             self.inner.http.clone(),
+            self.inner.executor.clone(),
         );
         let session = Arc::new(Session { version, raw });
         if let Ok(mut s) = self.inner.session.write() {
@@ -398,68 +406,6 @@ impl Docker {
             }
             _ => fut.await,
         }
-    }
-
-    /// Whether long output streams can get connections of their own
-    /// (everything but TLS); see [`Docker::open_stream`].
-    pub(crate) fn has_stream_connections(&self) -> bool {
-        self.inner.streams.is_some()
-    }
-
-    /// Sends `GET /v{version}{path_and_query}` for a long output stream on a
-    /// connection of its own (`transport::h1`), with the same gating,
-    /// tracing, timeout and error mapping as [`Docker::call`]. An error
-    /// answer becomes the typed error; a success gives the head and body.
-    pub(crate) async fn open_stream(
-        &self,
-        op: Op,
-        params: &[&str],
-        path_and_query: &str,
-    ) -> Result<transport::h1::Head> {
-        let Some(endpoint) = &self.inner.streams else {
-            return Err(Error::invalid_input(
-                "this host's streams go through the pooled client",
-            ));
-        };
-        let session = self.session().await?;
-        crate::gate::check(op.id, params, None, session.version)?;
-        let version = session.version;
-        let span = tracing::debug_span!(
-            "docker.request",
-            op = op.id,
-            method = op.method,
-            path = op.path,
-            status = tracing::field::Empty,
-            duration_ms = tracing::field::Empty,
-        );
-        let started = Instant::now();
-        let target = format!("/v{version}{path_and_query}");
-        let request = Box::pin(async {
-            let head = endpoint.get(&target).await?;
-            if (200..300).contains(&head.status) {
-                Ok(head)
-            } else {
-                let status = head.status;
-                let text = head.body.text().await;
-                Err(crate::negotiate::error_from_answer(
-                    status,
-                    text.as_bytes(),
-                    version,
-                ))
-            }
-        });
-        let result = self
-            .timed(request, op.answer)
-            .instrument(span.clone())
-            .await
-            .map_err(|e| self.explain_transport(e));
-        let status = match &result {
-            Ok(head) => head.status,
-            Err(e) => e.status().unwrap_or(0),
-        };
-        span.record("status", status);
-        span.record("duration_ms", started.elapsed().as_millis() as u64);
-        result
     }
 
     /// Adds what ssh said to a transport error over ssh.

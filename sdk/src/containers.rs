@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use docker_engine_raw::types;
-use futures_util::{Stream, TryStreamExt as _};
+use futures_util::Stream;
 
 use crate::attach::{framing_for, Attached, Target};
 use crate::client::{Answer, Docker, Op};
@@ -654,21 +654,6 @@ pub enum WaitCondition {
     Removed,
 }
 
-/// The bytes of a logs answer, from a stream connection or the pooled
-/// client.
-type LogSource = std::pin::Pin<
-    Box<dyn Stream<Item = std::result::Result<bytes::Bytes, crate::error::BoxError>> + Send>,
->;
-
-/// How the engine's query strings spell booleans.
-fn bool_str(b: bool) -> &'static str {
-    if b {
-        "true"
-    } else {
-        "false"
-    }
-}
-
 /// Options for [`Docker::container_logs`]; both outputs by default.
 #[derive(Clone, Debug)]
 #[must_use]
@@ -1276,31 +1261,6 @@ impl Docker {
             ("timestamps", opts.timestamps),
             ("tail", opts.tail.is_some()),
         ]);
-        if self.has_stream_connections() {
-            let mut query = url::form_urlencoded::Serializer::new(String::new());
-            query.append_pair("follow", bool_str(opts.follow));
-            if let Some(since) = opts.since {
-                query.append_pair("since", &since.to_string());
-            }
-            query.append_pair("stderr", bool_str(opts.stderr));
-            query.append_pair("stdout", bool_str(opts.stdout));
-            if let Some(tail) = &opts.tail {
-                query.append_pair("tail", tail);
-            }
-            query.append_pair("timestamps", bool_str(opts.timestamps));
-            if let Some(until) = opts.until {
-                query.append_pair("until", &until.to_string());
-            }
-            let target = format!(
-                "/containers/{}/logs?{}",
-                progenitor_client::encode_path(id),
-                query.finish()
-            );
-            let head = self.open_stream(OP, &params, &target).await?;
-            let framing = self.output_framing(id, &head.headers).await?;
-            let source: LogSource = Box::pin(head.body);
-            return Ok(Demux::new(source, framing));
-        }
         let r = self
             .call(OP, &params, None, async |c| {
                 c.container_logs(
@@ -1317,12 +1277,7 @@ impl Docker {
             })
             .await?;
         let framing = self.output_framing(id, r.headers()).await?;
-        let source: LogSource = Box::pin(
-            r.into_inner()
-                .into_inner()
-                .map_err(|e| -> crate::error::BoxError { Box::new(e) }),
-        );
-        Ok(Demux::new(source, framing))
+        Ok(Demux::new(r.into_inner().into_inner(), framing))
     }
 
     /// Attaches to a container: stdin in, output out, over one connection.

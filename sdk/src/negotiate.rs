@@ -126,7 +126,15 @@ pub(crate) async fn map_raw_error<E: ErrorBody>(
         raw::Error::UnexpectedResponse(response) => {
             let status = response.status().as_u16();
             let body = response.bytes().await.unwrap_or_default();
-            error_from_answer(status, &body, version)
+            let message = serde_json::from_slice::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| {
+                    v.get("message")
+                        .and_then(|m| m.as_str())
+                        .map(str::to_string)
+                })
+                .unwrap_or_else(|| String::from_utf8_lossy(&body).trim().to_string());
+            classify(status, message, version)
         }
         other => {
             let mapped = raw_error_sync(other, op);
@@ -136,20 +144,6 @@ pub(crate) async fn map_raw_error<E: ErrorBody>(
             }
         }
     }
-}
-
-/// An error answer's status and body (the engine's `{"message": ...}`, or
-/// any text) as an error.
-pub(crate) fn error_from_answer(status: u16, body: &[u8], version: ApiVersion) -> Error {
-    let message = serde_json::from_slice::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| {
-            v.get("message")
-                .and_then(|m| m.as_str())
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| String::from_utf8_lossy(body).trim().to_string());
-    classify(status, message, version)
 }
 
 /// A status and message as an error; recognises the engine's "client

@@ -40,6 +40,7 @@ async fn run(spec: &'static spec::Spec) -> Vec<String> {
     let client = docker_engine_raw::Client::new_with_client(
         &format!("http://{addr}/v{}", spec.version()),
         http,
+        docker_engine_raw::exec::Executor::default(),
     );
     let samples = samples::Samples::new(spec);
 

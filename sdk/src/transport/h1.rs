@@ -1,101 +1,230 @@
-//! A small HTTP/1.1 client for long output streams (container logs).
+//! The SDK's own HTTP/1.1 connections, for GET and HEAD requests.
 //!
-//! Engines send logs with one HTTP chunk per log frame (dockerd 20.10 and
-//! later flush after every frame), so a gigabyte of logs is millions of tiny
-//! chunks. Through the pooled HTTP client each chunk travels alone from the
-//! connection task to the reader, and that per-chunk cost dominates. Here
-//! the stream gets a connection of its own (never pooled: a logs-follow
-//! stream holds it for as long as it runs, as any client's would), the
-//! reader reads it directly in large blocks, and the chunked encoding is
-//! removed in place, so what comes out is one `Bytes` per read, however many
-//! chunks it held.
+//! The generated methods build their requests as always; GET and HEAD ones
+//! are then sent here (see `docker_engine_raw::exec`) instead of through
+//! reqwest, over keep-alive connections pooled by this module. Two costs go
+//! away:
+//!
+//! - per request, the layers of a general-purpose client (redirect and
+//!   retry policies, the connection task a response crosses to reach its
+//!   reader, per-request allocations), which are a good share of a small
+//!   call's CPU time;
+//! - per chunk of a streamed answer: engines send logs with one HTTP chunk
+//!   per log frame, millions of chunks per gigabyte, and a general client
+//!   hands each one over on its own. Here the body is read in large blocks
+//!   and the chunked encoding is removed in place, so what comes out is one
+//!   block per read, however many chunks it held.
+//!
+//! A streamed answer (logs, events, stats) keeps its connection while it is
+//! read; a connection goes back to the pool once its answer has been read to
+//! the end, and is closed if the answer is dropped half-read. Anything this
+//! module cannot send as well as reqwest (other methods, upgrades, requests
+//! with bodies) is left to reqwest; and when a connection cannot be made or
+//! fails before any answer, the request is left to reqwest too (GET and
+//! HEAD can be sent again harmlessly), so that failures are reported the
+//! usual way. A reused connection the engine has closed meanwhile is
+//! retried once on a new one first.
 //!
 //! Used for Unix sockets, plain TCP and ssh (through the bridge's socket);
-//! TLS connections go through the pooled client.
+//! TLS connections go through reqwest.
 
+use std::future::Future as _;
 use std::path::PathBuf;
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::{Buf, Bytes, BytesMut};
-use futures_util::Stream;
+use docker_engine_raw::exec::{Sending, Transport};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 
-use crate::error::{BoxError, Error, Result};
+use crate::error::BoxError;
 
 /// The most a response head may take.
 const MAX_HEAD: usize = 64 * 1024;
 /// How much is read at a time.
 const READ_SIZE: usize = 64 * 1024;
-/// The most of an error answer's body that is read.
-const MAX_ERROR_BODY: usize = 1 << 20;
 
-/// Where stream connections go.
+/// Where connections go.
 #[derive(Clone, Debug)]
 pub(crate) enum Dial {
     Unix(PathBuf),
     Tcp(String),
 }
 
-/// What opening a stream connection needs.
+/// What making connections and requests needs.
 #[derive(Clone, Debug)]
-pub(crate) struct StreamEndpoint {
+pub(crate) struct Endpoint {
     pub dial: Dial,
     /// The `Host` header.
     pub host: String,
     pub user_agent: String,
     pub connect_timeout: Option<Duration>,
+    /// The longest a streamed answer may stay silent.
     pub idle_timeout: Option<Duration>,
+    /// Idle connections kept.
+    pub max_idle: usize,
 }
 
-trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
-impl<T: AsyncRead + AsyncWrite + Send + Unpin> Io for T {}
+trait Io: AsyncRead + AsyncWrite + Send + Sync + Unpin {}
+impl<T: AsyncRead + AsyncWrite + Send + Sync + Unpin> Io for T {}
 
-/// A response's status line and headers; the body follows in `body`.
-pub(crate) struct Head {
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: Body,
+/// A connection and what was read on it beyond the last answer (nothing,
+/// for a connection that goes back to the pool).
+struct Conn {
+    io: Box<dyn Io>,
+    buf: BytesMut,
 }
 
-impl StreamEndpoint {
-    /// Sends `GET path_and_query` on a new connection and reads the head of
-    /// the answer.
-    pub(crate) async fn get(&self, path_and_query: &str) -> Result<Head> {
-        let mut io = self.connect().await?;
-        let request = format!(
-            "GET {path_and_query} HTTP/1.1\r\nHost: {}\r\nUser-Agent: {}\r\nAccept: */*\r\n\r\n",
-            self.host, self.user_agent
-        );
-        io.write_all(request.as_bytes())
-            .await
-            .map_err(|e| Error::transport("sending the request", e))?;
-        let mut buf = BytesMut::with_capacity(READ_SIZE);
-        let head_len = loop {
-            if let Some(end) = find_head_end(&buf) {
-                break end;
+/// The pool of connections, given to the generated client as its transport.
+#[derive(Debug)]
+pub(crate) struct Pool {
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    endpoint: Endpoint,
+    idle: Mutex<Vec<IdleConn>>,
+}
+
+struct IdleConn(Conn);
+
+impl std::fmt::Debug for IdleConn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IdleConn")
+    }
+}
+
+impl Pool {
+    pub(crate) fn new(endpoint: Endpoint) -> Pool {
+        Pool {
+            shared: Arc::new(Shared {
+                endpoint,
+                idle: Mutex::new(Vec::new()),
+            }),
+        }
+    }
+}
+
+impl Transport for Pool {
+    fn send<'a>(&'a self, request: &'a reqwest::Request) -> Option<Sending<'a>> {
+        let method = request.method();
+        let head_only = method == reqwest::Method::HEAD;
+        if !(method == reqwest::Method::GET || head_only)
+            || request.body().is_some()
+            || request.headers().contains_key(reqwest::header::UPGRADE)
+        {
+            return None;
+        }
+        let shared = self.shared.clone();
+        Some(Box::pin(async move {
+            let head = shared.request_head(request);
+            shared.send(head, head_only).await
+        }))
+    }
+}
+
+impl Shared {
+    /// The request line and headers of `request`.
+    fn request_head(&self, request: &reqwest::Request) -> Vec<u8> {
+        let url = request.url();
+        let mut head = Vec::with_capacity(256);
+        head.extend_from_slice(request.method().as_str().as_bytes());
+        head.push(b' ');
+        head.extend_from_slice(url.path().as_bytes());
+        if let Some(q) = url.query() {
+            head.push(b'?');
+            head.extend_from_slice(q.as_bytes());
+        }
+        head.extend_from_slice(b" HTTP/1.1\r\nHost: ");
+        head.extend_from_slice(self.endpoint.host.as_bytes());
+        head.extend_from_slice(b"\r\n");
+        let headers = request.headers();
+        if !headers.contains_key(reqwest::header::USER_AGENT) {
+            head.extend_from_slice(b"User-Agent: ");
+            head.extend_from_slice(self.endpoint.user_agent.as_bytes());
+            head.extend_from_slice(b"\r\n");
+        }
+        if !headers.contains_key(reqwest::header::ACCEPT) {
+            head.extend_from_slice(b"Accept: */*\r\n");
+        }
+        for (name, value) in headers {
+            head.extend_from_slice(name.as_str().as_bytes());
+            head.extend_from_slice(b": ");
+            head.extend_from_slice(value.as_bytes());
+            head.extend_from_slice(b"\r\n");
+        }
+        head.extend_from_slice(b"\r\n");
+        head
+    }
+
+    async fn send(self: Arc<Self>, request: Vec<u8>, head_only: bool) -> Option<reqwest::Response> {
+        let mut reused = self.take_idle();
+        loop {
+            let was_reused = reused.is_some();
+            let conn = match reused.take() {
+                Some(c) => c,
+                None => self.connect().await?,
+            };
+            match exchange(conn, &request).await {
+                Ok((status, version, headers, conn)) => {
+                    return Some(self.response(status, version, headers, conn, head_only));
+                }
+                // The engine may have closed an idle connection: once more
+                // on a new one.
+                Err(()) if was_reused => continue,
+                Err(()) => return None,
             }
-            if buf.len() > MAX_HEAD {
-                return Err(malformed("the answer's head is longer than 64 KiB"));
+        }
+    }
+
+    fn take_idle(&self) -> Option<Conn> {
+        self.idle.lock().ok()?.pop().map(|c| c.0)
+    }
+
+    fn put_idle(&self, conn: Conn) {
+        if let Ok(mut idle) = self.idle.lock() {
+            if idle.len() < self.endpoint.max_idle {
+                idle.push(IdleConn(conn));
             }
-            buf.reserve(READ_SIZE);
-            let n = std::future::poll_fn(|cx| {
-                tokio_util::io::poll_read_buf(Pin::new(&mut io), cx, &mut buf)
-            })
-            .await
-            .map_err(|e| Error::transport("reading the answer", e))?;
-            if n == 0 {
-                return Err(Error::transport(
-                    "reading the answer",
-                    "the engine closed the connection before answering",
-                ));
-            }
+        }
+    }
+
+    async fn connect(&self) -> Option<Conn> {
+        let connect = async {
+            let io: Box<dyn Io> = match &self.endpoint.dial {
+                Dial::Unix(path) => Box::new(tokio::net::UnixStream::connect(path).await?),
+                Dial::Tcp(addr) => {
+                    let s = tokio::net::TcpStream::connect(addr.as_str()).await?;
+                    s.set_nodelay(true)?;
+                    Box::new(s)
+                }
+            };
+            Ok::<_, std::io::Error>(io)
         };
-        let (status, headers) = parse_head(&buf[..head_len])?;
-        buf.advance(head_len);
-        let framing = if status == 204 || status == 304 {
+        let io = match self.endpoint.connect_timeout {
+            Some(limit) => tokio::time::timeout(limit, connect).await.ok()?.ok()?,
+            None => connect.await.ok()?,
+        };
+        Some(Conn {
+            io,
+            buf: BytesMut::new(),
+        })
+    }
+
+    fn response(
+        self: Arc<Self>,
+        status: u16,
+        version: u8,
+        headers: HeaderMap,
+        conn: Conn,
+        head_only: bool,
+    ) -> reqwest::Response {
+        let framing = if head_only || status == 204 || status == 304 || (100..200).contains(&status)
+        {
             Framing::Length(0)
         } else if headers
             .get_all(reqwest::header::TRANSFER_ENCODING)
@@ -106,88 +235,92 @@ impl StreamEndpoint {
             })
         {
             Framing::Chunked(Chunked::default())
-        } else if let Some(v) = headers.get(reqwest::header::CONTENT_LENGTH) {
-            let n = v
-                .to_str()
-                .ok()
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .ok_or_else(|| malformed("the Content-Length is not a number"))?;
+        } else if let Some(n) = headers
+            .get(reqwest::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+        {
             Framing::Length(n)
         } else {
             Framing::UntilClose
         };
+        let close = version == 0
+            || headers
+                .get_all(reqwest::header::CONNECTION)
+                .iter()
+                .any(|v| v.to_str().is_ok_and(|v| v.eq_ignore_ascii_case("close")));
+        let keep_alive = !close && !matches!(framing, Framing::UntilClose);
         let idle = self
+            .endpoint
             .idle_timeout
             .map(|d| (d, Box::pin(tokio::time::sleep(d))));
-        Ok(Head {
-            status,
-            headers,
-            body: Body {
-                io: Box::new(io),
-                buf,
-                framing,
-                idle,
-                done: false,
-            },
+        let mut response = http::Response::new(reqwest::Body::wrap(Body {
+            conn: Some(conn),
+            framing,
+            keep_alive,
+            idle,
+            pool: self,
+            done: false,
+        }));
+        *response.status_mut() =
+            http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::BAD_GATEWAY);
+        *response.headers_mut() = headers;
+        reqwest::Response::from(response)
+    }
+}
+
+/// Writes the request and reads the answer's head. `Err` when the
+/// connection failed before any answer came.
+async fn exchange(mut conn: Conn, request: &[u8]) -> Result<(u16, u8, HeaderMap, Conn), ()> {
+    conn.io.write_all(request).await.map_err(|_| ())?;
+    let mut searched = 0;
+    let head_len = loop {
+        if let Some(end) = find_head_end(&conn.buf, searched) {
+            break end;
+        }
+        searched = conn.buf.len().saturating_sub(3);
+        if conn.buf.len() > MAX_HEAD {
+            return Err(());
+        }
+        conn.buf.reserve(8 * 1024);
+        let n = std::future::poll_fn(|cx| {
+            tokio_util::io::poll_read_buf(Pin::new(&mut conn.io), cx, &mut conn.buf)
         })
-    }
-
-    async fn connect(&self) -> Result<Box<dyn Io>> {
-        let connect = async {
-            let io: Box<dyn Io> = match &self.dial {
-                Dial::Unix(path) => Box::new(tokio::net::UnixStream::connect(path).await?),
-                Dial::Tcp(addr) => {
-                    let s = tokio::net::TcpStream::connect(addr.as_str()).await?;
-                    s.set_nodelay(true)?;
-                    Box::new(s)
-                }
-            };
-            Ok::<_, std::io::Error>(io)
-        };
-        let result = match self.connect_timeout {
-            Some(limit) => match tokio::time::timeout(limit, connect).await {
-                Ok(r) => r,
-                Err(_) => {
-                    return Err(Error::Timeout {
-                        during: "connecting",
-                        after: limit,
-                    })
-                }
-            },
-            None => connect.await,
-        };
-        result.map_err(|e| Error::transport(format!("connecting to {:?}", self.dial), e))
-    }
+        .await
+        .map_err(|_| ())?;
+        if n == 0 {
+            return Err(());
+        }
+    };
+    let (status, version, headers) = parse_head(&conn.buf[..head_len]).map_err(|_| ())?;
+    conn.buf.advance(head_len);
+    Ok((status, version, headers, conn))
 }
 
-fn malformed(what: &str) -> Error {
-    Error::transport("reading the answer", what.to_string())
+fn find_head_end(buf: &[u8], from: usize) -> Option<usize> {
+    buf.get(from..)?
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|p| from + p + 4)
 }
 
-fn find_head_end(buf: &[u8]) -> Option<usize> {
-    buf.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4)
-}
-
-fn parse_head(head: &[u8]) -> Result<(u16, HeaderMap)> {
-    let mut slots = [httparse::EMPTY_HEADER; 64];
+fn parse_head(head: &[u8]) -> Result<(u16, u8, HeaderMap), String> {
+    let mut slots = [httparse::EMPTY_HEADER; 100];
     let mut response = httparse::Response::new(&mut slots);
     match response.parse(head) {
         Ok(httparse::Status::Complete(_)) => {}
-        Ok(httparse::Status::Partial) => return Err(malformed("the answer's head is incomplete")),
-        Err(e) => return Err(Error::transport("reading the answer's head", e)),
+        Ok(httparse::Status::Partial) => return Err("the answer's head is incomplete".into()),
+        Err(e) => return Err(e.to_string()),
     }
-    let status = response
-        .code
-        .ok_or_else(|| malformed("the answer has no status"))?;
+    let status = response.code.ok_or("the answer has no status")?;
+    let version = response.version.unwrap_or(1);
     let mut headers = HeaderMap::with_capacity(response.headers.len());
     for h in response.headers.iter() {
-        let name = HeaderName::from_bytes(h.name.as_bytes())
-            .map_err(|e| Error::transport("reading the answer's head", e))?;
-        let value = HeaderValue::from_bytes(h.value)
-            .map_err(|e| Error::transport("reading the answer's head", e))?;
+        let name = HeaderName::from_bytes(h.name.as_bytes()).map_err(|e| e.to_string())?;
+        let value = HeaderValue::from_bytes(h.value).map_err(|e| e.to_string())?;
         headers.append(name, value);
     }
-    Ok((status, headers))
+    Ok((status, version, headers))
 }
 
 /// How the body's end is known.
@@ -198,39 +331,41 @@ enum Framing {
     UntilClose,
 }
 
-/// The body of a [`Head`], as a stream of byte blocks.
-pub(crate) struct Body {
-    io: Box<dyn Io>,
-    /// Bytes read and not yet handed out (for chunked bodies: from the
-    /// start of the next undecoded byte).
-    buf: BytesMut,
+/// An answer's body, read from its connection in large blocks.
+struct Body {
+    /// `None` once the body is finished.
+    conn: Option<Conn>,
     framing: Framing,
+    /// Whether the connection may carry another request after this answer.
+    keep_alive: bool,
     idle: Option<(Duration, Pin<Box<tokio::time::Sleep>>)>,
+    pool: Arc<Shared>,
     done: bool,
 }
 
 impl Body {
-    /// The body as text, at most `MAX_ERROR_BODY` bytes of it (for error
-    /// answers).
-    pub(crate) async fn text(mut self) -> String {
-        use futures_util::StreamExt;
-        let mut all = Vec::new();
-        while let Some(Ok(b)) = self.next().await {
-            all.extend_from_slice(&b);
-            if all.len() >= MAX_ERROR_BODY {
-                all.truncate(MAX_ERROR_BODY);
-                break;
+    /// The end of the body: the connection goes back to the pool if it can.
+    fn finish(&mut self) {
+        self.done = true;
+        if let Some(conn) = self.conn.take() {
+            if self.keep_alive && conn.buf.is_empty() {
+                self.pool.put_idle(conn);
             }
         }
-        String::from_utf8_lossy(&all).into_owned()
     }
 
-    /// Reads more into `buf`; `Ok(0)` at the end of the connection.
+    /// Reads more into the connection's buffer; `Ok(0)` at its end.
     fn poll_fill(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<usize>> {
-        if self.buf.capacity() - self.buf.len() < READ_SIZE / 4 {
-            self.buf.reserve(READ_SIZE);
+        let Some(conn) = self.conn.as_mut() else {
+            return Poll::Ready(Ok(0));
+        };
+        // One block of READ_SIZE, reused: the blocks handed out are copied
+        // or dropped by the reader before it asks for more, so the buffer
+        // is reclaimed rather than reallocated.
+        if conn.buf.capacity() - conn.buf.len() < READ_SIZE / 4 {
+            conn.buf.reserve(READ_SIZE);
         }
-        match tokio_util::io::poll_read_buf(Pin::new(&mut self.io), cx, &mut self.buf) {
+        match tokio_util::io::poll_read_buf(Pin::new(&mut conn.io), cx, &mut conn.buf) {
             Poll::Ready(r) => {
                 if let Some((d, sleep)) = &mut self.idle {
                     sleep.as_mut().reset(tokio::time::Instant::now() + *d);
@@ -250,68 +385,62 @@ impl Body {
             }
         }
     }
-}
 
-use std::future::Future as _;
-
-impl Stream for Body {
-    type Item = std::result::Result<Bytes, BoxError>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = &mut *self;
+    fn poll_data(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, BoxError>>> {
         loop {
-            if this.done {
+            if self.done {
                 return Poll::Ready(None);
             }
+            if let Framing::Length(0) = self.framing {
+                self.finish();
+                continue;
+            }
             // Hand out what is buffered.
-            match &mut this.framing {
-                Framing::Length(0) => {
-                    this.done = true;
-                    continue;
-                }
-                Framing::Length(remaining) if !this.buf.is_empty() => {
-                    let n = (*remaining).min(this.buf.len() as u64) as usize;
-                    *remaining -= n as u64;
-                    let out = this.buf.split_to(n).freeze();
-                    if *remaining == 0 {
-                        this.done = true;
-                    }
-                    return Poll::Ready(Some(Ok(out)));
-                }
-                Framing::UntilClose if !this.buf.is_empty() => {
-                    let out = this.buf.split().freeze();
-                    return Poll::Ready(Some(Ok(out)));
-                }
-                Framing::Chunked(state) if !this.buf.is_empty() => {
-                    let step = match state.decode(&mut this.buf) {
-                        Ok(step) => step,
-                        Err(e) => {
-                            this.done = true;
-                            return Poll::Ready(Some(Err(e.into())));
+            if let Some(conn) = self.conn.as_mut().filter(|c| !c.buf.is_empty()) {
+                match &mut self.framing {
+                    Framing::Length(remaining) => {
+                        let n = (*remaining).min(conn.buf.len() as u64) as usize;
+                        *remaining -= n as u64;
+                        let out = conn.buf.split_to(n).freeze();
+                        if *remaining == 0 {
+                            self.finish();
                         }
-                    };
-                    if step.finished {
-                        this.done = true;
-                    }
-                    if let Some(out) = step.data {
                         return Poll::Ready(Some(Ok(out)));
                     }
-                    if this.done {
+                    Framing::UntilClose => {
+                        return Poll::Ready(Some(Ok(conn.buf.split().freeze())));
+                    }
+                    Framing::Chunked(state) => {
+                        let step = match state.decode(&mut conn.buf) {
+                            Ok(step) => step,
+                            Err(e) => {
+                                self.done = true;
+                                self.conn = None;
+                                return Poll::Ready(Some(Err(e.into())));
+                            }
+                        };
+                        if step.finished {
+                            self.finish();
+                        }
+                        if let Some(out) = step.data {
+                            return Poll::Ready(Some(Ok(out)));
+                        }
                         continue;
                     }
                 }
-                _ => {}
             }
             // Read more.
-            match this.poll_fill(cx) {
+            match self.poll_fill(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Err(e)) => {
-                    this.done = true;
+                    self.done = true;
+                    self.conn = None;
                     return Poll::Ready(Some(Err(e.into())));
                 }
                 Poll::Ready(Ok(0)) => {
-                    this.done = true;
-                    return match &this.framing {
+                    self.done = true;
+                    self.conn = None;
+                    return match self.framing {
                         Framing::UntilClose => Poll::Ready(None),
                         _ => Poll::Ready(Some(Err(
                             "the engine closed the connection before the end of the answer".into(),
@@ -320,6 +449,47 @@ impl Stream for Body {
                 }
                 Poll::Ready(Ok(_)) => {}
             }
+        }
+    }
+}
+
+impl Drop for Body {
+    /// A body dropped unread (a ping's `OK`, an error's message read
+    /// elsewhere) still gives its connection back when all of it has
+    /// already arrived.
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        if let (Framing::Length(n), Some(conn)) = (&self.framing, self.conn.as_mut()) {
+            if conn.buf.len() as u64 == *n {
+                conn.buf.clear();
+                self.finish();
+            }
+        }
+    }
+}
+
+impl http_body::Body for Body {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, BoxError>>> {
+        self.poll_data(cx)
+            .map(|item| item.map(|r| r.map(http_body::Frame::data)))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.done
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        match self.framing {
+            Framing::Length(n) => http_body::SizeHint::with_exact(n),
+            _ => http_body::SizeHint::default(),
         }
     }
 }
@@ -544,8 +714,10 @@ mod tests {
     #[test]
     fn heads_parse() {
         let head = b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
-        assert_eq!(find_head_end(head), Some(head.len()));
-        let (status, headers) = parse_head(head).unwrap();
+        assert_eq!(find_head_end(head, 0), Some(head.len()));
+        assert_eq!(find_head_end(head, 20), Some(head.len()));
+        let (status, version, headers) = parse_head(head).unwrap();
+        assert_eq!(version, 1);
         assert_eq!(status, 200);
         assert_eq!(
             headers[reqwest::header::CONTENT_TYPE],

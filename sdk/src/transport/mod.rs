@@ -30,9 +30,9 @@ pub(crate) struct Transport {
     pub http: reqwest::Client,
     pub base_url: String,
     pub ssh: Option<ssh::SshBridge>,
-    /// Where long output streams get connections of their own (not for
-    /// TLS, which goes through `http`).
-    pub streams: Option<h1::StreamEndpoint>,
+    /// The SDK's own connections for GET and HEAD requests (not for TLS,
+    /// which goes through `http` alone).
+    pub pool: Option<std::sync::Arc<h1::Pool>>,
 }
 
 pub(crate) fn build(
@@ -64,7 +64,8 @@ pub(crate) fn build(
     if !host.uses_tls(tls.is_some()) {
         builder = builder.use_preconfigured_tls(tls::backend::unused_config()?);
     }
-    // The base URL, and where stream connections go with their Host header.
+    // The base URL, and where the SDK's own connections go, with their Host
+    // header.
     let (base_url, dial) = match host {
         Host::Unix(path) => {
             builder = builder.unix_socket(path.as_path());
@@ -117,17 +118,20 @@ pub(crate) fn build(
     let http = builder
         .build()
         .map_err(|e| Error::transport("building the HTTP client", e))?;
-    let streams = dial.map(|(dial, host)| h1::StreamEndpoint {
-        dial,
-        host,
-        user_agent: opts.user_agent.clone(),
-        connect_timeout: opts.connect_timeout,
-        idle_timeout: opts.idle_stream_timeout,
+    let pool = dial.map(|(dial, host)| {
+        std::sync::Arc::new(h1::Pool::new(h1::Endpoint {
+            dial,
+            host,
+            user_agent: opts.user_agent.clone(),
+            connect_timeout: opts.connect_timeout,
+            idle_timeout: opts.idle_stream_timeout,
+            max_idle: opts.pool_max_idle_per_host,
+        }))
     });
     Ok(Transport {
         http,
         base_url,
         ssh: ssh_bridge,
-        streams,
+        pool,
     })
 }
