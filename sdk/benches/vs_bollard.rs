@@ -762,7 +762,7 @@ fn main() {
         let id = format!("{kind}-{size}");
         let whos = [Who::Ours, Who::Bollard, Who::Plain];
         let per_gib = (size as f64) / (GIB as f64);
-        let r = compare(if quick { 1 } else { 2 }, &whos, per_gib, |who| {
+        let r = compare(if quick { 1 } else { 3 }, &whos, per_gib, |who| {
             let got = rt.block_on(logs(&c, who, &id));
             // The plain read counts frame headers too.
             if who != Who::Plain {

@@ -18,6 +18,8 @@ enum Mode {
     CloseAfterEach,
     /// Inspect answers promise more body than they send, then close.
     CutInspectShort,
+    /// Logs answers send one line, then nothing, without ending.
+    SilentLogs,
 }
 
 #[derive(Default)]
@@ -62,6 +64,17 @@ async fn fake_engine(mode: Mode) -> (String, Arc<Mutex<Seen>>) {
                     } else {
                         r#"{"Id":"abc","Name":"/fake","Config":{"Tty":false}}"#.to_string()
                     };
+                    if mode == Mode::SilentLogs && path.contains("/logs") {
+                        let w = conn.get_mut();
+                        let _ = w
+                            .write_all(
+                                b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello\n\r\n",
+                            )
+                            .await;
+                        let _ = w.flush().await;
+                        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                        return;
+                    }
                     let cut = mode == Mode::CutInspectShort && path.ends_with("/abc/json");
                     let declared = if cut { body.len() + 100 } else { body.len() };
                     let answer = format!(
@@ -156,4 +169,33 @@ async fn a_body_cut_short_is_a_transport_error() {
         .await
         .unwrap();
     assert_eq!(list.len(), 2);
+}
+
+#[tokio::test]
+async fn a_silent_stream_fails_after_the_idle_timeout_not_before() {
+    use docker_engine::containers::LogsOptions;
+    use futures_util::StreamExt;
+    let (host, _) = fake_engine(Mode::SilentLogs).await;
+    let docker = Docker::builder()
+        .host(&host)
+        .unwrap()
+        .stream_idle_timeout(std::time::Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let mut logs = docker
+        .container_logs("abc", &LogsOptions::default().follow(true))
+        .await
+        .unwrap();
+    // What came is delivered; then the silence is an error, not a hang.
+    let first = logs.next().await.unwrap().unwrap();
+    assert_eq!(&first.data[..], b"hello\n");
+    let silent_since = std::time::Instant::now();
+    let waited = tokio::time::timeout(std::time::Duration::from_secs(10), logs.next())
+        .await
+        .expect("the idle timeout ends the wait");
+    assert!(silent_since.elapsed() >= std::time::Duration::from_millis(250));
+    match waited {
+        Some(Err(Error::Transport { .. })) => {}
+        other => panic!("expected a transport error, got {other:?}"),
+    }
 }
