@@ -20,6 +20,8 @@ enum Mode {
     CutInspectShort,
     /// Logs answers send one line, then nothing, without ending.
     SilentLogs,
+    /// Logs answers end (properly or not) in the middle of a frame.
+    LogsEndMidFrame { close_connection: bool },
 }
 
 #[derive(Default)]
@@ -74,6 +76,30 @@ async fn fake_engine(mode: Mode) -> (String, Arc<Mutex<Seen>>) {
                         let _ = w.flush().await;
                         tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
                         return;
+                    }
+                    if let Mode::LogsEndMidFrame { close_connection } = mode {
+                        if path.contains("/logs") {
+                            // A frame header declaring 100 bytes, then 10.
+                            let mut frame = vec![1u8, 0, 0, 0, 0, 0, 0, 100];
+                            frame.extend_from_slice(b"0123456789");
+                            let mut answer = format!(
+                                "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n",
+                                frame.len()
+                            )
+                            .into_bytes();
+                            answer.extend_from_slice(&frame);
+                            answer.extend_from_slice(b"\r\n");
+                            if !close_connection {
+                                answer.extend_from_slice(b"0\r\n\r\n");
+                            }
+                            let w = conn.get_mut();
+                            let _ = w.write_all(&answer).await;
+                            let _ = w.flush().await;
+                            if close_connection {
+                                return;
+                            }
+                            continue;
+                        }
                     }
                     let cut = mode == Mode::CutInspectShort && path.ends_with("/abc/json");
                     let declared = if cut { body.len() + 100 } else { body.len() };
@@ -197,5 +223,38 @@ async fn a_silent_stream_fails_after_the_idle_timeout_not_before() {
     match waited {
         Some(Err(Error::Transport { .. })) => {}
         other => panic!("expected a transport error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_log_stream_ending_inside_a_frame_is_an_error_item() {
+    use docker_engine::containers::LogsOptions;
+    use futures_util::StreamExt;
+    for close_connection in [false, true] {
+        let (host, _) = fake_engine(Mode::LogsEndMidFrame { close_connection }).await;
+        let docker = client(&host);
+        let logs = docker
+            .container_logs("abc", &LogsOptions::default())
+            .await
+            .unwrap();
+        let items: Vec<_> =
+            tokio::time::timeout(std::time::Duration::from_secs(10), logs.collect())
+                .await
+                .expect("the stream ends");
+        // The ten bytes that came are delivered, then one error, then the end.
+        let data: Vec<u8> = items
+            .iter()
+            .filter_map(|i| i.as_ref().ok())
+            .flat_map(|c| c.data.to_vec())
+            .collect();
+        assert_eq!(data, b"0123456789");
+        let last = items.last().unwrap();
+        if close_connection {
+            // The connection broke: the HTTP body is incomplete.
+            assert!(matches!(last, Err(Error::Transport { .. })), "{last:?}");
+        } else {
+            // A complete HTTP body whose last frame is cut short.
+            assert!(matches!(last, Err(Error::Decode { .. })), "{last:?}");
+        }
     }
 }
