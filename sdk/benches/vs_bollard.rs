@@ -545,20 +545,27 @@ fn start_server() -> Server {
     panic!("the replay server did not start");
 }
 
-/// Peak memory of one scenario, in a fresh process.
-fn peak_memory(socket: &Path, scenario: &str) -> i64 {
+/// Runs this benchmark binary again with `args` (a fresh process); returns
+/// what it printed.
+fn run_child(args: &[&std::ffi::OsStr]) -> String {
     let out = Command::new(std::env::current_exe().unwrap())
-        .arg("mem")
-        .arg(scenario)
-        .arg(socket)
+        .args(args)
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "{scenario}: {}",
+        "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Peak memory of one scenario, in a fresh process.
+fn peak_memory(socket: &Path, scenario: &str) -> i64 {
+    run_child(&["mem".as_ref(), scenario.as_ref(), socket.as_os_str()])
+        .trim()
+        .parse()
+        .unwrap()
 }
 
 fn memory_scenario(scenario: &str, socket: &Path) {
@@ -647,20 +654,15 @@ fn calls_in_this_process(args: &[String]) {
 /// CPU time per call (seconds) and page faults per call of one client in a
 /// fresh process, so that neither client runs on a heap the other shaped.
 fn calls_in_child(socket: &Path, who: Who, call: &str, n: usize) -> (f64, f64) {
-    let out = Command::new(std::env::current_exe().unwrap())
-        .arg("calls")
-        .arg(if who == Who::Ours { "ours" } else { "bollard" })
-        .arg(call)
-        .arg(n.to_string())
-        .arg(socket)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{call}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
+    let who = if who == Who::Ours { "ours" } else { "bollard" };
+    let n = n.to_string();
+    let text = run_child(&[
+        "calls".as_ref(),
+        who.as_ref(),
+        call.as_ref(),
+        n.as_ref(),
+        socket.as_os_str(),
+    ]);
     let mut parts = text.split_whitespace().map(|p| p.parse::<f64>().unwrap());
     (parts.next().unwrap() / 1e9, parts.next().unwrap())
 }

@@ -87,14 +87,14 @@ pub(crate) struct Pool {
 #[derive(Debug)]
 struct Shared {
     endpoint: Endpoint,
-    idle: Mutex<Vec<IdleConn>>,
+    idle: Mutex<Vec<Conn>>,
 }
 
-struct IdleConn(Conn);
-
-impl std::fmt::Debug for IdleConn {
+impl std::fmt::Debug for Conn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("IdleConn")
+        f.debug_struct("Conn")
+            .field("buffered", &self.buf.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -182,13 +182,13 @@ impl Shared {
     }
 
     fn take_idle(&self) -> Option<Conn> {
-        self.idle.lock().ok()?.pop().map(|c| c.0)
+        self.idle.lock().ok()?.pop()
     }
 
     fn put_idle(&self, conn: Conn) {
         if let Ok(mut idle) = self.idle.lock() {
             if idle.len() < self.endpoint.max_idle {
-                idle.push(IdleConn(conn));
+                idle.push(conn);
             }
         }
     }
