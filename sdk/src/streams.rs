@@ -7,8 +7,11 @@
 //!   prompt without a newline is seen at once and memory stays bounded
 //!   whatever length a header declares;
 //! - a frame on the system-error stream (3) becomes an error item;
-//! - an unknown stream id, or an end of input inside a frame, is a decode
-//!   error and the end of the stream (it cannot resynchronise).
+//! - an unknown stream id, or an end of input inside a frame (the answer
+//!   ends there, or the connection is closed or reset there: that I/O
+//!   error is kept as the cause), is a decode error and the end of the
+//!   stream (it cannot resynchronise). A read that fails otherwise (a
+//!   timeout), or between frames, is a transport error.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -121,18 +124,19 @@ where
                         continue;
                     }
                     Poll::Ready(Some(Err(e))) => {
+                        let mid_frame = this.mid_frame();
                         this.state = State::Done;
+                        let e: BoxError = e.into();
+                        if mid_frame && this.framing == Framing::Multiplexed && cut_short(&*e) {
+                            return Poll::Ready(Some(Err(truncated(Some(e)))));
+                        }
                         return Poll::Ready(Some(Err(Error::transport("reading the stream", e))));
                     }
                     Poll::Ready(None) => {
-                        let mid_frame = match &this.state {
-                            State::Header => this.header_len > 0,
-                            State::Payload { .. } | State::SystemError { .. } => true,
-                            State::Done => false,
-                        };
+                        let mid_frame = this.mid_frame();
                         this.state = State::Done;
                         if mid_frame && this.framing == Framing::Multiplexed {
-                            return Poll::Ready(Some(Err(truncated())));
+                            return Poll::Ready(Some(Err(truncated(None))));
                         }
                         return Poll::Ready(None);
                     }
@@ -145,16 +149,73 @@ where
     }
 }
 
-fn truncated() -> Error {
+/// The error for a multiplexed stream that ends inside a frame: a decode
+/// error (the frame cannot be completed), whose source is the transport
+/// error when the connection was cut rather than the answer ended.
+fn truncated(cause: Option<BoxError>) -> Error {
     Error::Decode {
         what: "multiplexed stream".into(),
         path: "$".into(),
         excerpt: String::new(),
-        source: "the stream ended inside a frame".into(),
+        source: Box::new(EndedInsideFrame { cause }),
     }
 }
 
+/// See [`truncated`].
+#[derive(Debug)]
+struct EndedInsideFrame {
+    cause: Option<BoxError>,
+}
+
+impl std::fmt::Display for EndedInsideFrame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the stream ended inside a frame")?;
+        if self.cause.is_some() {
+            f.write_str(": the connection was closed")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for EndedInsideFrame {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Whether a read error means the engine's answer was cut short (the
+/// connection closed or was reset before its end), as opposed to, say, a
+/// timeout. Both the SDK's connections and hyper's (under reqwest) report
+/// a body cut short as an `UnexpectedEof` I/O error.
+fn cut_short(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(e);
+    while let Some(e) = next {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::*;
+            if matches!(
+                io.kind(),
+                UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe
+            ) {
+                return true;
+            }
+        }
+        next = e.source();
+    }
+    false
+}
+
 impl<S> Demux<S> {
+    /// Whether part of a frame has been read and not the rest.
+    fn mid_frame(&self) -> bool {
+        match &self.state {
+            State::Header => self.header_len > 0,
+            State::Payload { .. } | State::SystemError { .. } => true,
+            State::Done => false,
+        }
+    }
+
     /// Consumes from `pending`; returns an item when one is ready.
     fn step(&mut self) -> Option<Result<LogChunk>> {
         if self.framing == Framing::Raw {
@@ -465,6 +526,107 @@ mod tests {
             demux.next().await.unwrap().unwrap().data.as_ref(),
             b"word: "
         );
+    }
+
+    #[tokio::test]
+    async fn a_read_error_is_a_decode_error_only_when_it_cuts_a_frame() {
+        use std::io::{Error as IoError, ErrorKind};
+        async fn ending_with(
+            data: Vec<u8>,
+            kind: ErrorKind,
+            framing: Framing,
+        ) -> Vec<Result<LogChunk>> {
+            let items: Vec<std::result::Result<Bytes, IoError>> = vec![
+                Ok(Bytes::from(data)),
+                Err(IoError::new(kind, "the engine went away")),
+            ];
+            Demux::new(futures_util::stream::iter(items), framing)
+                .collect()
+                .await
+        }
+        let mut cut = frame(1, b"whole");
+        cut.extend(&frame(1, b"half of it")[..12]);
+        // The connection closed or was reset inside a frame: what came is
+        // delivered, then a decode error whose source is the read error.
+        for kind in [ErrorKind::UnexpectedEof, ErrorKind::ConnectionReset] {
+            let items = ending_with(cut.clone(), kind, Framing::Multiplexed).await;
+            assert_eq!(
+                ok(&items[..2]),
+                vec![
+                    (StdStream::Stdout, b"whole".to_vec()),
+                    (StdStream::Stdout, b"half".to_vec())
+                ]
+            );
+            let Err(Error::Decode { source, .. }) = &items[2] else {
+                panic!("{:?}", items[2])
+            };
+            let cause = source.source().expect("the read error");
+            assert_eq!(cause.to_string(), "the engine went away");
+            assert_eq!(items.len(), 3);
+        }
+        // A timeout inside a frame is not the engine ending the stream.
+        let items = ending_with(cut.clone(), ErrorKind::TimedOut, Framing::Multiplexed).await;
+        assert!(
+            matches!(items[2], Err(Error::Transport { .. })),
+            "{:?}",
+            items[2]
+        );
+        // Cut between frames, or in a TTY stream (no frames): transport.
+        let items = ending_with(
+            frame(1, b"whole"),
+            ErrorKind::UnexpectedEof,
+            Framing::Multiplexed,
+        )
+        .await;
+        assert!(
+            matches!(items[1], Err(Error::Transport { .. })),
+            "{:?}",
+            items[1]
+        );
+        let items = ending_with(b"tty".to_vec(), ErrorKind::UnexpectedEof, Framing::Raw).await;
+        assert!(
+            matches!(items[1], Err(Error::Transport { .. })),
+            "{:?}",
+            items[1]
+        );
+    }
+
+    #[tokio::test]
+    async fn an_answer_cut_short_on_reqwests_connections_is_recognised() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut conn, _) = listener.accept().await.unwrap();
+            let mut head = [0u8; 1024];
+            let _ = conn.read(&mut head).await.unwrap();
+            // A chunk announced as 0x20 bytes, four sent, then the close.
+            conn.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n20\r\nabcd")
+                .await
+                .unwrap();
+        });
+        let builder = reqwest::Client::builder().no_proxy();
+        #[cfg(feature = "tls")]
+        let builder = builder.use_preconfigured_tls(crate::transport::tls_unused_config().unwrap());
+        let response = builder
+            .build()
+            .unwrap()
+            .get(format!("http://{addr}/"))
+            .send()
+            .await
+            .unwrap();
+        let mut body = response.bytes_stream();
+        let mut error = None;
+        while let Some(item) = body.next().await {
+            if let Err(e) = item {
+                error = Some(e);
+                break;
+            }
+        }
+        let error = error.expect("the body fails");
+        assert!(cut_short(&error), "{error:?}");
+        let timeout = std::io::Error::new(std::io::ErrorKind::TimedOut, "silent");
+        assert!(!cut_short(&timeout));
     }
 
     #[tokio::test]

@@ -249,12 +249,27 @@ async fn a_log_stream_ending_inside_a_frame_is_an_error_item() {
             .collect();
         assert_eq!(data, b"0123456789");
         let last = items.last().unwrap();
+        // Either way the frame cannot be completed: a decode error.
+        let Err(Error::Decode { source, .. }) = last else {
+            panic!("{last:?}")
+        };
+        assert!(source.to_string().contains("inside a frame"), "{source}");
         if close_connection {
-            // The connection broke: the HTTP body is incomplete.
-            assert!(matches!(last, Err(Error::Transport { .. })), "{last:?}");
+            // The connection was cut inside the HTTP body: that cause is
+            // kept as the source.
+            let mut causes = Vec::new();
+            let mut next = source.source();
+            while let Some(e) = next {
+                causes.push(e.to_string());
+                next = e.source();
+            }
+            assert!(
+                causes.iter().any(|c| c.contains("closed the connection")),
+                "{causes:?}"
+            );
         } else {
             // A complete HTTP body whose last frame is cut short.
-            assert!(matches!(last, Err(Error::Decode { .. })), "{last:?}");
+            assert!(source.source().is_none());
         }
     }
 }

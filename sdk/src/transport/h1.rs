@@ -442,9 +442,11 @@ impl Body {
                     self.conn = None;
                     return match self.framing {
                         Framing::UntilClose => Poll::Ready(None),
-                        _ => Poll::Ready(Some(Err(
-                            "the engine closed the connection before the end of the answer".into(),
-                        ))),
+                        _ => Poll::Ready(Some(Err(std::io::Error::new(
+                            std::io::ErrorKind::UnexpectedEof,
+                            "the engine closed the connection before the end of the answer",
+                        )
+                        .into()))),
                     };
                 }
                 Poll::Ready(Ok(_)) => {}

@@ -35,6 +35,13 @@ pub(crate) struct Transport {
     pub pool: Option<std::sync::Arc<h1::Pool>>,
 }
 
+/// A TLS setup for a reqwest client that never uses TLS (see
+/// `tls::backend::unused_config`); for tests that build their own client.
+#[cfg(all(test, feature = "tls"))]
+pub(crate) fn tls_unused_config() -> Result<rustls::ClientConfig> {
+    tls::backend::unused_config()
+}
+
 pub(crate) fn build(
     host: &Host,
     tls: Option<&TlsSettings>,
