@@ -4,6 +4,10 @@
 //! ```text
 //! cargo bench -p docker-engine --bench vs_bollard            # everything (a few minutes)
 //! cargo bench -p docker-engine --bench vs_bollard -- quick   # smaller streams
+//! cargo bench -p docker-engine --bench vs_bollard -- calls   # the calls only
+//! cargo bench -p docker-engine --bench vs_bollard -- streams # the streams only
+//! # the calls with another allocator preloaded in both clients' processes:
+//! cargo bench -p docker-engine --bench vs_bollard -- calls preload=/usr/lib/x86_64-linux-gnu/libmimalloc.so.2
 //! ```
 //!
 //! The server runs in a child process, and the clients run on one
@@ -545,13 +549,20 @@ fn start_server() -> Server {
     panic!("the replay server did not start");
 }
 
+/// An allocator library to preload into the processes that measure calls
+/// (`preload=<path>` on the command line), to compare the clients under
+/// another allocator than the C library's.
+static PRELOAD: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
 /// Runs this benchmark binary again with `args` (a fresh process); returns
 /// what it printed.
 fn run_child(args: &[&std::ffi::OsStr]) -> String {
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args(args)
-        .output()
-        .unwrap();
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command.args(args);
+    if let (Some(lib), Some("calls")) = (PRELOAD.get(), args[0].to_str()) {
+        command.env("LD_PRELOAD", lib);
+    }
+    let out = command.output().unwrap();
     assert!(
         out.status.success(),
         "{args:?}: {}",
@@ -680,6 +691,11 @@ fn main() {
         _ => {}
     }
     let quick = args.iter().any(|a| a == "quick");
+    if let Some(lib) = args.iter().find_map(|a| a.strip_prefix("preload=")) {
+        assert!(Path::new(lib).exists(), "no allocator library at {lib}");
+        PRELOAD.set(lib.to_owned()).unwrap();
+        println!("(calls measured with {lib} preloaded)");
+    }
     // `calls` or `streams` runs only that part.
     let only_calls = args.iter().any(|a| a == "calls");
     let only_streams = args.iter().any(|a| a == "streams");
