@@ -70,6 +70,7 @@ fn main() {
     derive_default_for_optional_structs(&mut file);
     direct_deserialize_for_open_structs(&mut file);
     json_answers_through_body_module(&mut file);
+    no_api_version_header(&mut file);
     write(&out.join("progenitor.rs"), &prettyplease::unparse(&file));
 
     write(&out.join("open_enums.rs"), &open_enums(&enums));
@@ -137,6 +138,41 @@ fn json_answers_through_body_module(file: &mut syn::File) {
     assert!(
         rewrite.0 > 100,
         "expected progenitor to decode JSON answers with ResponseValue::from_response"
+    );
+}
+
+/// progenitor sends the description's version (`info.version`, the newest
+/// API) in an `api-version` header on every request. The Engine does not
+/// read it, and the version a request is for is the one in its path, which
+/// negotiation chooses: a header naming another would only mislead a proxy
+/// or a reader of a capture. Its insertion is removed from every method.
+fn no_api_version_header(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+    struct Strip(usize);
+    impl VisitMut for Strip {
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            syn::visit_mut::visit_block_mut(self, block);
+            let before = block.stmts.len();
+            block.stmts.retain(|stmt| {
+                let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+                    return true;
+                };
+                let names_header = call.args.first().is_some_and(|arg| {
+                    quote::ToTokens::to_token_stream(arg)
+                        .to_string()
+                        .contains("\"api-version\"")
+                });
+                !(call.method == "append" && names_header)
+            });
+            self.0 += before - block.stmts.len();
+        }
+    }
+    let mut strip = Strip(0);
+    strip.visit_file_mut(file);
+    assert!(
+        strip.0 > 100,
+        "expected progenitor to add an api-version header in every method (found {})",
+        strip.0
     );
 }
 

@@ -37,7 +37,8 @@
     missing_docs,
     rustdoc::all,
     unused_imports,
-    irrefutable_let_patterns
+    irrefutable_let_patterns,
+    unused_mut
 )]
 mod progenitor {
     include!(concat!(env!("OUT_DIR"), "/progenitor.rs"));

@@ -166,6 +166,13 @@ async fn requests_share_one_connection_and_are_the_generated_ones() {
             .any(|l| l.eq_ignore_ascii_case("accept: application/json")),
         "{lines:?}"
     );
+    // The version is the one in the path; no header names another.
+    for request in &seen.requests {
+        assert!(
+            !request.to_ascii_lowercase().contains("api-version"),
+            "{request}"
+        );
+    }
 }
 
 #[tokio::test]
