@@ -190,20 +190,15 @@ impl std::error::Error for EndedInsideFrame {
 /// timeout. Both the SDK's connections and hyper's (under reqwest) report
 /// a body cut short as an `UnexpectedEof` I/O error.
 fn cut_short(e: &(dyn std::error::Error + 'static)) -> bool {
-    let mut next = Some(e);
-    while let Some(e) = next {
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            use std::io::ErrorKind::*;
-            if matches!(
+    use std::io::ErrorKind::*;
+    std::iter::successors(Some(e), |e| e.source()).any(|e| {
+        e.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            matches!(
                 io.kind(),
                 UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe
-            ) {
-                return true;
-            }
-        }
-        next = e.source();
-    }
-    false
+            )
+        })
+    })
 }
 
 impl<S> Demux<S> {

@@ -264,12 +264,9 @@ async fn a_log_stream_ending_inside_a_frame_is_an_error_item() {
         if close_connection {
             // The connection was cut inside the HTTP body: that cause is
             // kept as the source.
-            let mut causes = Vec::new();
-            let mut next = source.source();
-            while let Some(e) = next {
-                causes.push(e.to_string());
-                next = e.source();
-            }
+            let causes: Vec<String> = std::iter::successors(source.source(), |e| e.source())
+                .map(|e| e.to_string())
+                .collect();
             assert!(
                 causes.iter().any(|c| c.contains("closed the connection")),
                 "{causes:?}"
