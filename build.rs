@@ -1,16 +1,25 @@
 //! Generates the raw endpoint crate from `spec/`.
 //!
-//! Writes three files into `OUT_DIR`, included by `generated/lib.rs`:
+//! Writes four files into `OUT_DIR`, included by `generated/lib.rs`:
 //! - `progenitor.rs`: the client and its types, from `spec/engine-api.json`;
+//! - `operations.rs`: what callers need to know about each operation (its
+//!   id, method, path, parameters, body and kind of answer), from the
+//!   description and the generated methods, so that nobody types it again;
 //! - `open_enums.rs`: every named string enum of the description, with an
 //!   `Other(String)` case so that values newer than the description decode;
 //!   progenitor is told to use these in place of its own closed enums;
 //! - `version_table.rs`: `spec/versions.json` as sorted static slices.
 //!
-//! Nothing here knows about particular endpoints: fixes to the description
-//! belong in `xtask/src/rules.rs`, which writes `spec/`.
+//! Fixes to the description belong in `xtask/src/rules.rs`, which writes
+//! `spec/`. The one thing decided here per operation is generator setup,
+//! not description: which protocol an operation that switches protocols
+//! asks for ([`UPGRADES`]).
+//!
+//! Every pass states the sites it must change and fails the build when one
+//! is missing or extra, so a progenitor upgrade that changes its output
+//! cannot make a pass go silent.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -30,8 +39,10 @@ fn main() {
 
     let text = read(SPEC);
     let raw: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{SPEC}: {e}"));
+    let mut for_progenitor = raw.clone();
+    mark_upgrades_for_progenitor(&mut for_progenitor);
     let spec: openapiv3::OpenAPI =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{SPEC}: {e}"));
+        serde_json::from_value(for_progenitor).unwrap_or_else(|e| panic!("{SPEC}: {e}"));
 
     let enums = string_enums(&raw);
     let mut settings = GenerationSettings::default();
@@ -71,7 +82,13 @@ fn main() {
     direct_deserialize_for_open_structs(&mut file);
     json_answers_through_body_module(&mut file);
     no_api_version_header(&mut file);
+    let methods = operation_ids_upstream(&mut file, &raw);
+    hijack_headers(&mut file);
     write(&out.join("progenitor.rs"), &prettyplease::unparse(&file));
+    write(
+        &out.join("operations.rs"),
+        &operations_table(&raw, &methods),
+    );
 
     write(&out.join("open_enums.rs"), &open_enums(&enums));
 
@@ -595,5 +612,308 @@ fn version_table(t: &Value) -> String {
         }
         writeln!(s, "];\n").unwrap();
     }
+    s
+}
+
+/// The protocol each operation that switches protocols asks for, as the
+/// Docker CLI asks for it: attach and exec start are Docker's own TCP
+/// hijack (`Connection: Upgrade`, `Upgrade: tcp`), the BuildKit session is
+/// HTTP/2 cleartext, and only `attach/ws` is a real WebSocket. progenitor
+/// knows upgrades only as WebSockets (its `x-dropshot-websocket` marker,
+/// added here to the operations with a `101` answer, never stored in
+/// `spec/`); `hijack_headers` then puts the right headers on the others.
+const UPGRADES: &[(&str, &str)] = &[
+    ("ContainerAttach", "tcp"),
+    ("ContainerAttachWebsocket", "websocket"),
+    ("ExecStart", "tcp"),
+    ("Session", "h2c"),
+];
+
+/// Each operation of the description: (path, method, operation object).
+fn spec_operations(spec: &Value) -> Vec<(&str, &str, &serde_json::Map<String, Value>)> {
+    let mut ops = Vec::new();
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("path item") {
+            if let Some(op) = op.as_object() {
+                if op.contains_key("operationId") {
+                    ops.push((path.as_str(), method.as_str(), op));
+                }
+            }
+        }
+    }
+    ops
+}
+
+fn op_id(op: &serde_json::Map<String, Value>) -> &str {
+    op["operationId"].as_str().expect("operationId")
+}
+
+/// Marks the operations answering `101` as upgrades for progenitor; the
+/// set must be exactly the one [`UPGRADES`] names.
+fn mark_upgrades_for_progenitor(spec: &mut Value) {
+    let mut marked = BTreeSet::new();
+    for item in spec["paths"].as_object_mut().expect("paths").values_mut() {
+        for op in item.as_object_mut().expect("path item").values_mut() {
+            let Some(op) = op.as_object_mut() else {
+                continue;
+            };
+            if op.get("responses").and_then(|r| r.get("101")).is_some() {
+                marked.insert(op_id(op).to_string());
+                op.insert(
+                    "x-dropshot-websocket".into(),
+                    Value::Object(Default::default()),
+                );
+            }
+        }
+    }
+    let named: BTreeSet<String> = UPGRADES.iter().map(|(id, _)| id.to_string()).collect();
+    assert_eq!(
+        marked, named,
+        "the operations answering 101 must be exactly those UPGRADES names"
+    );
+}
+
+/// `ContainerList` -> `container_list`, as progenitor names methods.
+fn snake(id: &str) -> String {
+    let mut s = String::new();
+    for (i, c) in id.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                s.push('_');
+            }
+            s.push(c.to_ascii_lowercase());
+        } else {
+            s.push(c);
+        }
+    }
+    s
+}
+
+/// The `operation_id` literal of a generated method, if it has one.
+fn operation_info_literal(f: &syn::ImplItemFn) -> Option<syn::LitStr> {
+    use syn::visit::Visit;
+    struct Find(Option<syn::LitStr>);
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_field_value(&mut self, fv: &'ast syn::FieldValue) {
+            if let syn::Member::Named(name) = &fv.member {
+                if name == "operation_id" {
+                    if let syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) = &fv.expr
+                    {
+                        self.0 = Some(s.clone());
+                    }
+                }
+            }
+            syn::visit::visit_field_value(self, fv);
+        }
+    }
+    let mut find = Find(None);
+    find.visit_impl_item_fn(f);
+    find.0
+}
+
+/// The generated methods of `Client`.
+fn client_methods(file: &mut syn::File) -> impl Iterator<Item = &mut syn::ImplItemFn> {
+    file.items
+        .iter_mut()
+        .filter_map(|item| match item {
+            syn::Item::Impl(i)
+                if i.trait_.is_none()
+                    && quote::ToTokens::to_token_stream(&i.self_ty).to_string() == "Client" =>
+            {
+                Some(i)
+            }
+            _ => None,
+        })
+        .flat_map(|i| i.items.iter_mut())
+        .filter_map(|item| match item {
+            syn::ImplItem::Fn(f) => Some(f),
+            _ => None,
+        })
+}
+
+/// What a generated method answers with.
+fn answer_kind(f: &syn::ImplItemFn) -> &'static str {
+    let ret = quote::ToTokens::to_token_stream(&f.sig.output)
+        .to_string()
+        .replace(' ', "");
+    if ret.contains("ResponseValue<reqwest::Upgraded>") {
+        "Upgrade"
+    } else if ret.contains("ResponseValue<ByteStream>") {
+        "Bytes"
+    } else if ret.contains("ResponseValue<()>") {
+        "Empty"
+    } else {
+        "Json"
+    }
+}
+
+/// progenitor's `OperationInfo` names a method's operation by the method's
+/// own name (`container_list`); it is rewritten to the description's id
+/// (`ContainerList`), the one name the version table, errors and traces
+/// use. Every operation of the description must have exactly one method.
+/// Returns, for each id, what the method answers with.
+fn operation_ids_upstream(file: &mut syn::File, spec: &Value) -> BTreeMap<String, &'static str> {
+    let by_snake: BTreeMap<String, String> = spec_operations(spec)
+        .into_iter()
+        .map(|(_, _, op)| (snake(op_id(op)), op_id(op).to_string()))
+        .collect();
+    let mut found = BTreeMap::new();
+    for f in client_methods(file) {
+        let Some(lit) = operation_info_literal(f) else {
+            continue;
+        };
+        let id = by_snake
+            .get(&lit.value())
+            .unwrap_or_else(|| {
+                panic!(
+                    "generated method {} names no operation of the description",
+                    lit.value()
+                )
+            })
+            .clone();
+        let answer = answer_kind(f);
+        {
+            use syn::visit_mut::VisitMut;
+            struct Set<'a>(&'a str, usize);
+            impl VisitMut for Set<'_> {
+                fn visit_field_value_mut(&mut self, fv: &mut syn::FieldValue) {
+                    if matches!(&fv.member, syn::Member::Named(n) if n == "operation_id") {
+                        let id = self.0;
+                        fv.expr = syn::parse_quote!(#id);
+                        self.1 += 1;
+                    }
+                    syn::visit_mut::visit_field_value_mut(self, fv);
+                }
+            }
+            let mut set = Set(&id, 0);
+            set.visit_impl_item_fn_mut(f);
+            assert_eq!(set.1, 1, "{id}: expected one OperationInfo");
+        }
+        assert!(
+            found.insert(id.clone(), answer).is_none(),
+            "{id}: two methods"
+        );
+    }
+    let missing: Vec<_> = by_snake
+        .values()
+        .filter(|id| !found.contains_key(*id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "operations without a generated method: {missing:?}"
+    );
+    found
+}
+
+/// Puts on each upgrading method the headers its protocol needs (see
+/// [`UPGRADES`]): for `tcp` and `h2c`, `Upgrade: <protocol>` and no
+/// WebSocket handshake headers. Each non-WebSocket upgrade must have had
+/// exactly progenitor's four WebSocket headers.
+fn hijack_headers(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+    struct Rewrite {
+        protocol: &'static str,
+        upgrade: usize,
+        dropped: usize,
+    }
+    impl VisitMut for Rewrite {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let syn::Expr::MethodCall(call) = expr else {
+                return;
+            };
+            if call.method != "header" || call.args.len() != 2 {
+                return;
+            }
+            let name = quote::ToTokens::to_token_stream(&call.args[0]).to_string();
+            if name.ends_with("SEC_WEBSOCKET_VERSION") || name.ends_with("SEC_WEBSOCKET_KEY") {
+                *expr = (*call.receiver).clone();
+                self.dropped += 1;
+            } else if name.ends_with("header :: UPGRADE") {
+                let protocol = self.protocol;
+                call.args[1] = syn::parse_quote!(#protocol);
+                self.upgrade += 1;
+            }
+        }
+    }
+    let mut done = BTreeSet::new();
+    for f in client_methods(file) {
+        let Some(lit) = operation_info_literal(f) else {
+            continue;
+        };
+        let Some((id, protocol)) = UPGRADES.iter().find(|(id, _)| *id == lit.value()) else {
+            continue;
+        };
+        done.insert(*id);
+        if *protocol == "websocket" {
+            continue;
+        }
+        let mut rewrite = Rewrite {
+            protocol,
+            upgrade: 0,
+            dropped: 0,
+        };
+        rewrite.visit_impl_item_fn_mut(f);
+        assert_eq!(
+            (rewrite.upgrade, rewrite.dropped),
+            (1, 2),
+            "{id}: expected progenitor's Upgrade header and two Sec-WebSocket headers"
+        );
+    }
+    assert_eq!(done.len(), UPGRADES.len(), "upgrading methods not found");
+}
+
+/// The operation table (`crate::ops`): for every operation, sorted by id,
+/// what the description says of it and what its generated method answers.
+fn operations_table(spec: &Value, answers: &BTreeMap<String, &'static str>) -> String {
+    let mut ops = spec_operations(spec);
+    ops.sort_by(|a, b| op_id(a.2).cmp(op_id(b.2)));
+    let mut s =
+        String::from("// Generated by build.rs from spec/engine-api.json; do not edit.\n\n");
+    writeln!(s, "/// Every operation, sorted by id.").unwrap();
+    writeln!(s, "pub static OPERATIONS: &[Operation] = &[").unwrap();
+    for (path, method, op) in ops {
+        let id = op_id(op);
+        let mut params = String::new();
+        for p in op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let name = p["name"].as_str().expect("parameter name");
+            let location = match p["in"].as_str().expect("parameter in") {
+                "path" => "Path",
+                "query" => "Query",
+                "header" => "Header",
+                other => panic!("{id}: parameter {name} in {other}"),
+            };
+            write!(
+                params,
+                "Param {{ name: {name:?}, location: Location::{location} }}, "
+            )
+            .unwrap();
+        }
+        let body = match op
+            .get("requestBody")
+            .and_then(|b| b["content"].as_object())
+            .map(|c| c.keys().next().expect("a media type").as_str())
+        {
+            None => "None".to_string(),
+            Some("application/json") => "Json".to_string(),
+            Some(_) => "Bytes".to_string(),
+        };
+        writeln!(
+            s,
+            "    Operation {{ id: {id:?}, method: {:?}, path: {path:?}, params: &[{params}], body: Body::{body}, answer: Answer::{} }},",
+            method.to_ascii_uppercase(),
+            answers[id]
+        )
+        .unwrap();
+    }
+    writeln!(s, "];").unwrap();
     s
 }

@@ -13,6 +13,8 @@ use std::sync::Arc;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
+use crate::ops::Operation;
+
 /// A response on its way, or `None` when the transport leaves the request
 /// to `reqwest` after all.
 pub type Sending<'a> = Pin<Box<dyn Future<Output = Option<reqwest::Response>> + Send + 'a>>;
@@ -27,11 +29,27 @@ pub trait Transport: Send + Sync + fmt::Debug {
     fn send<'a>(&'a self, request: &'a reqwest::Request) -> Option<Sending<'a>>;
 }
 
-/// The client's inner value: the transport tried before `reqwest`, if any.
-/// `Executor::default()` sends everything with `reqwest`.
+/// Sees every request before it is sent, with the operation it is for,
+/// and may change or refuse it (the SDK gates by API version and traces
+/// here, from the request actually being sent).
+pub trait Hook: Send + Sync {
+    /// Called once per request, after the generated method built it. An
+    /// `Err` is returned by the method as [`crate::Error::Custom`] and
+    /// nothing is sent.
+    fn before_send(
+        &self,
+        request: &mut reqwest::Request,
+        op: &'static Operation,
+    ) -> Result<(), String>;
+}
+
+/// The client's inner value: the transport tried before `reqwest`, if any,
+/// and the hook every request passes. `Executor::default()` sends
+/// everything with `reqwest`, unchanged.
 #[derive(Clone, Default)]
 pub struct Executor {
     transport: Option<Arc<dyn Transport>>,
+    hook: Option<Arc<dyn Hook>>,
 }
 
 impl Executor {
@@ -39,6 +57,15 @@ impl Executor {
     pub fn with_transport(transport: Arc<dyn Transport>) -> Self {
         Executor {
             transport: Some(transport),
+            hook: None,
+        }
+    }
+
+    /// The same, with every request passing `hook` first.
+    pub fn with_hook(&self, hook: Arc<dyn Hook>) -> Self {
+        Executor {
+            transport: self.transport.clone(),
+            hook: Some(hook),
         }
     }
 }
@@ -47,11 +74,38 @@ impl fmt::Debug for Executor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Executor")
             .field("transport", &self.transport)
+            .field("hook", &self.hook.is_some())
             .finish()
     }
 }
 
+impl crate::Client {
+    /// This client with every request passing `hook` before it is sent.
+    pub fn with_hook(&self, hook: Arc<dyn Hook>) -> crate::Client {
+        crate::Client::new_with_client(
+            self.baseurl(),
+            self.client().clone(),
+            self.inner().with_hook(hook),
+        )
+    }
+}
+
 impl ClientHooks<Executor> for crate::Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), crate::Error<E>> {
+        let Some(hook) = &self.inner().hook else {
+            return Ok(());
+        };
+        // build.rs makes every `operation_id` a description id.
+        let op = crate::ops::operation(info.operation_id).ok_or_else(|| {
+            crate::Error::Custom(format!("unknown operation {}", info.operation_id))
+        })?;
+        hook.before_send(request, op).map_err(crate::Error::Custom)
+    }
+
     async fn exec(
         &self,
         request: reqwest::Request,

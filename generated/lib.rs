@@ -48,4 +48,5 @@ pub use progenitor::*;
 pub mod body;
 pub mod enums;
 pub mod exec;
+pub mod ops;
 pub mod versions;

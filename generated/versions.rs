@@ -231,6 +231,94 @@ fn walk_body(
     }
 }
 
+/// The first thing a request uses that a version lacks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// What, in words: `operation ContainerList`, ``parameter `signal` of
+    /// ContainerStop``, ``field `HostConfig.Init` of the ContainerCreate
+    /// body``.
+    pub what: String,
+    /// When it exists.
+    pub availability: Availability,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let a = self.availability;
+        match a.until() {
+            Some(until) => write!(
+                f,
+                "{} needs API {} up to (not including) {until}",
+                self.what,
+                a.since()
+            ),
+            None => write!(f, "{} needs API {} or newer", self.what, a.since()),
+        }
+    }
+}
+
+/// Checks a request about to be sent for `op` against `version`, from what
+/// it actually carries: the operation itself, every query parameter in its
+/// URL, every declared header it has, and every field set in its JSON
+/// body. Parameters and fields the table does not know are let through.
+pub fn check_request(
+    op: &crate::ops::Operation,
+    request: &reqwest::Request,
+    version: ApiVersion,
+) -> Result<(), Refusal> {
+    if let Some(a) = operation(op.id) {
+        if !a.available_in(version) {
+            return Err(Refusal {
+                what: format!("operation {}", op.id),
+                availability: a,
+            });
+        }
+    }
+    let refuse_param = |name: &str| -> Result<(), Refusal> {
+        match parameter(op.id, name) {
+            Some(a) if !a.available_in(version) => Err(Refusal {
+                what: format!("parameter `{name}` of {}", op.id),
+                availability: a,
+            }),
+            _ => Ok(()),
+        }
+    };
+    for (name, _) in request.url().query_pairs() {
+        refuse_param(&name)?;
+    }
+    for p in op.params {
+        if p.location == crate::ops::Location::Header && request.headers().contains_key(p.name) {
+            refuse_param(p.name)?;
+        }
+    }
+    if op.body == crate::ops::Body::Json && body_has_fields_missing_in(op.id, version) {
+        let Some(bytes) = request.body().and_then(|b| b.as_bytes()) else {
+            return Ok(());
+        };
+        // The body was written by the generated method from a typed value,
+        // so it is JSON; reading it back costs far less than the request.
+        if let Ok(body) = serde_json::from_slice::<serde_json::Value>(bytes) {
+            if let Some(field) = check_body(op.id, &body, version).into_iter().next() {
+                return Err(Refusal {
+                    what: format!("field `{}` of the {} body", field.path, op.id),
+                    availability: field.availability,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether the body of `operation_id` has any field `version` lacks (when
+/// it has none, there is nothing to look for in a body).
+fn body_has_fields_missing_in(operation_id: &str, version: ApiVersion) -> bool {
+    let start = BODIES.partition_point(|(op, _, _)| *op < operation_id);
+    BODIES[start..]
+        .iter()
+        .take_while(|(op, _, _)| *op == operation_id)
+        .any(|(_, _, a)| !a.available_in(version))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,5 +384,57 @@ mod tests {
         let paths: Vec<&str> = found.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["HostConfig.Mounts[].VolumeOptions.Subpath"]);
         assert!(check_body("ContainerCreate", &body, ApiVersion::new(1, 45)).is_empty());
+    }
+
+    fn request(method: &str, url: &str, body: Option<serde_json::Value>) -> reqwest::Request {
+        let mut r = reqwest::Request::new(method.parse().unwrap(), url.parse().unwrap());
+        if let Some(b) = body {
+            *r.body_mut() = Some(serde_json::to_vec(&b).unwrap().into());
+        }
+        r
+    }
+
+    #[test]
+    fn check_request_judges_what_the_request_carries() {
+        let op = |id| crate::ops::operation(id).unwrap();
+        let v41 = ApiVersion::new(1, 41);
+        // A parameter counts when it is in the URL, whatever its value.
+        let stop = request(
+            "POST",
+            "http://d/v1.41/containers/x/stop?t=1&signal=SIGINT",
+            None,
+        );
+        let e = check_request(op("ContainerStop"), &stop, v41).unwrap_err();
+        assert_eq!(e.what, "parameter `signal` of ContainerStop");
+        assert_eq!(
+            e.to_string(),
+            "parameter `signal` of ContainerStop needs API 1.42 or newer"
+        );
+        check_request(op("ContainerStop"), &stop, ApiVersion::new(1, 42)).unwrap();
+        let unset = request("POST", "http://d/v1.41/containers/x/stop?t=1", None);
+        check_request(op("ContainerStop"), &unset, v41).unwrap();
+
+        // Body fields are read from the bytes that will be sent.
+        let create = request(
+            "POST",
+            "http://d/v1.41/containers/create",
+            Some(serde_json::json!({ "Image": "x", "Healthcheck": { "StartInterval": 1000 } })),
+        );
+        let e = check_request(op("ContainerCreate"), &create, v41).unwrap_err();
+        assert_eq!(
+            e.what,
+            "field `Healthcheck.StartInterval` of the ContainerCreate body"
+        );
+        assert_eq!(e.availability.since(), ApiVersion::new(1, 44));
+        check_request(op("ContainerCreate"), &create, ApiVersion::new(1, 44)).unwrap();
+
+        // An operation newer than the version.
+        let att = request("GET", "http://d/v1.41/images/x/attestations", None);
+        let e = check_request(op("ImageAttestations"), &att, v41).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("operation ImageAttestations needs API 1.55"),
+            "{e}"
+        );
     }
 }

@@ -398,7 +398,7 @@ async fn ping(c: &Clients, who: Who, n: usize) {
     for _ in 0..n {
         match who {
             Who::Ours => {
-                c.ours.ping().await.unwrap();
+                c.ours.system().ping().await.unwrap();
             }
             _ => {
                 c.bollard.ping().await.unwrap();
@@ -411,7 +411,7 @@ async fn inspect(c: &Clients, who: Who, n: usize) {
     for _ in 0..n {
         match who {
             Who::Ours => {
-                let v = c.ours.inspect_container("abc").await.unwrap();
+                let v = c.ours.containers().inspect("abc").await.unwrap();
                 assert!(v.id.is_some());
             }
             _ => {
@@ -434,7 +434,8 @@ async fn list(c: &Clients, who: Who, n: usize) {
         let len = match who {
             Who::Ours => c
                 .ours
-                .list_containers(&docker_engine::containers::ListOptions::default().all(true))
+                .containers()
+                .list(&docker_engine::containers::ListOptions::default().all(true))
                 .await
                 .unwrap()
                 .len(),
@@ -456,7 +457,8 @@ async fn logs(c: &Clients, who: Who, id: &str) -> u64 {
         Who::Ours => {
             let mut s = c
                 .ours
-                .container_logs(id, &docker_engine::containers::LogsOptions::default())
+                .containers()
+                .logs(id, &docker_engine::containers::LogsOptions::default())
                 .await
                 .unwrap();
             while let Some(chunk) = s.next().await {
@@ -595,11 +597,16 @@ fn memory_scenario(scenario: &str, socket: &Path) {
                 let dir = tempfile::tempdir().unwrap();
                 let file = dir.path().join("big.bin");
                 std::fs::File::create(&file).unwrap().set_len(GIB).unwrap();
-                c.ours.copy_into("abc", &file, "/tmp").await.unwrap();
+                c.ours
+                    .containers()
+                    .copy_into("abc", &file, "/tmp")
+                    .await
+                    .unwrap();
             }
             "ours-copy-out" => {
                 let dir = tempfile::tempdir().unwrap();
                 c.ours
+                    .containers()
                     .copy_out("abc", "/big.bin", dir.path())
                     .await
                     .unwrap();

@@ -6,7 +6,7 @@
 //! cargo run -p docker-engine --example quickstart [IMAGE]
 //! ```
 
-use docker_engine::containers::{ContainerCreate, LogsOptions, RemoveOptions, WaitCondition};
+use docker_engine::containers::{ContainerCreate, LogsOptions, RemoveOptions, WaitOptions};
 use docker_engine::Docker;
 
 #[tokio::main(flavor = "current_thread")]
@@ -15,7 +15,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .unwrap_or_else(|| "docker-engine-rs-test/busybox:2".into());
     let docker = Docker::from_env()?;
-    let version = docker.version().await?;
+    let version = docker.system().version().await?;
     println!(
         "engine {} at {} (API {} negotiated, engine up to {})",
         version.version.as_deref().unwrap_or("?"),
@@ -31,14 +31,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "-c",
             "echo hello from $(hostname); echo and from stderr >&2",
         ]);
-    let created = docker.create_container(&spec).await?;
+    let created = docker.containers().create(&spec).await?;
     let outcome = async {
-        docker.start_container(&created.id).await?;
+        docker.containers().start(&created.id).await?;
         let exit = docker
-            .wait_container(&created.id, WaitCondition::NotRunning)
+            .containers()
+            .wait(&created.id, &WaitOptions::default())
             .await?;
         let logs = docker
-            .container_logs(&created.id, &LogsOptions::default())
+            .containers()
+            .logs(&created.id, &LogsOptions::default())
             .await?;
         let (stdout, stderr) = docker_engine::streams::collect(logs).await?;
         print!("stdout: {}", String::from_utf8_lossy(&stdout));
@@ -48,7 +50,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     .await;
     docker
-        .remove_container(&created.id, &RemoveOptions::default().force(true))
+        .containers()
+        .remove(&created.id, &RemoveOptions::default().force(true))
         .await?;
     Ok(outcome?)
 }

@@ -133,10 +133,10 @@ impl Attached {
     }
 
     /// Resizes the process's TTY.
-    pub async fn resize(&self, height: u16, width: u16) -> Result<()> {
+    pub async fn resize(&self, size: crate::containers::TtySize) -> Result<()> {
         match &self.target {
-            Target::Container(id) => self.docker.resize_container_tty(id, height, width).await,
-            Target::Exec(id) => self.docker.resize_exec(id, height, width).await,
+            Target::Container(id) => self.docker.containers().resize(id, size).await,
+            Target::Exec(id) => self.docker.exec().resize(id, size).await,
         }
     }
 }

@@ -2,10 +2,13 @@
 //! session every request goes through.
 
 use std::fmt;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use docker_engine_raw as raw;
+use docker_engine_raw::exec::Hook;
+use docker_engine_raw::ops::Operation;
+use docker_engine_raw::versions::{self, Refusal};
 use progenitor_client::ResponseValue;
 use tracing::Instrument;
 
@@ -23,7 +26,7 @@ use crate::versions::ApiVersion;
 /// ```no_run
 /// # async fn demo() -> docker_engine::Result<()> {
 /// let docker = docker_engine::Docker::from_env()?;
-/// let version = docker.version().await?;
+/// let version = docker.system().version().await?;
 /// println!("engine {:?}, API {}", version.version, docker.api_version().await?);
 /// # Ok(()) }
 /// ```
@@ -272,16 +275,6 @@ pub(crate) enum Answer {
     Unbounded,
 }
 
-/// What the tracing span and the gate need to know about a call.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Op {
-    /// The upstream operation id, e.g. `ContainerList`.
-    pub id: &'static str,
-    pub method: &'static str,
-    pub path: &'static str,
-    pub answer: Answer,
-}
-
 impl Docker {
     /// A client configured as the Docker CLI would be (see
     /// [`DockerBuilder::from_env`]).
@@ -424,38 +417,49 @@ impl Docker {
         }
     }
 
-    /// Runs one raw call: gating, a tracing span, the response timeout, and
-    /// error mapping. `params` names the optional parameters the call sets;
-    /// `body` is the JSON body, for field gating.
+    /// Runs one raw call: a tracing span, gating and placement (in the
+    /// [`CallHook`] every request passes, from the request actually being
+    /// sent and the generated operation table), the response timeout by
+    /// kind of call, and error mapping with the operation's id.
     pub(crate) async fn call<T, E: crate::negotiate::ErrorBody>(
         &self,
-        op: Op,
-        params: &[&str],
-        body: Option<&serde_json::Value>,
+        answer: Answer,
         f: impl AsyncFnOnce(&raw::Client) -> std::result::Result<ResponseValue<T>, raw::Error<E>>,
     ) -> Result<ResponseValue<T>> {
         let session = self.session().await?;
-        crate::gate::check(op.id, params, body, session.version)?;
         let span = tracing::debug_span!(
             "docker.request",
-            op = op.id,
-            method = op.method,
-            path = op.path,
+            op = tracing::field::Empty,
+            method = tracing::field::Empty,
+            path = tracing::field::Empty,
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        let hook = Arc::new(CallHook {
+            version: session.version,
+            span: span.clone(),
+            detach_keys: self.inner.cli.detach_keys().map(str::to_string),
+            op: OnceLock::new(),
+            refusal: Mutex::new(None),
+        });
+        let client = session.raw.with_hook(hook.clone());
         let started = Instant::now();
         // The request's future is large (the generated call, reqwest and the
         // decoded answer live in it); boxed once, the wrappers below move a
         // pointer instead of copying it at every layer.
         let request = Box::pin(async {
-            match f(&session.raw).await {
+            match f(&client).await {
                 Ok(v) => Ok(v),
-                Err(e) => Err(crate::negotiate::map_raw_error(e, op.id, session.version).await),
+                Err(raw::Error::Custom(message)) => Err(hook
+                    .refused()
+                    .unwrap_or_else(|| Error::invalid_input(message))),
+                Err(e) => {
+                    Err(crate::negotiate::map_raw_error(e, hook.op_id(), session.version).await)
+                }
             }
         });
         let result = self
-            .timed(request, op.answer)
+            .timed(request, answer)
             .instrument(span.clone())
             .await
             .map_err(|e| self.explain_transport(e));
@@ -466,5 +470,55 @@ impl Docker {
         span.record("status", status);
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         result
+    }
+}
+
+/// What every request of one call passes before it is sent: it learns the
+/// operation from the generated table, names it in the call's span, places
+/// what the CLI configuration adds (detach keys), and refuses what the
+/// negotiated version lacks, judging the request as it will be sent.
+struct CallHook {
+    version: ApiVersion,
+    span: tracing::Span,
+    detach_keys: Option<String>,
+    op: OnceLock<&'static Operation>,
+    refusal: Mutex<Option<Refusal>>,
+}
+
+impl CallHook {
+    fn op_id(&self) -> &'static str {
+        self.op.get().map_or("request", |op| op.id)
+    }
+
+    /// The refusal the hook made, as the SDK's error.
+    fn refused(&self) -> Option<Error> {
+        let refusal = self.refusal.lock().ok()?.take()?;
+        Some(Error::UnsupportedByVersion {
+            what: refusal.what,
+            since: refusal.availability.since(),
+            until: refusal.availability.until(),
+            negotiated: self.version,
+        })
+    }
+}
+
+impl Hook for CallHook {
+    fn before_send(
+        &self,
+        request: &mut reqwest::Request,
+        op: &'static Operation,
+    ) -> std::result::Result<(), String> {
+        let _ = self.op.set(op);
+        self.span.record("op", op.id);
+        self.span.record("method", op.method);
+        self.span.record("path", op.path);
+        crate::placement::place(request, op, self.detach_keys.as_deref());
+        versions::check_request(op, request, self.version).map_err(|refusal| {
+            let message = refusal.to_string();
+            if let Ok(mut slot) = self.refusal.lock() {
+                *slot = Some(refusal);
+            }
+            message
+        })
     }
 }

@@ -122,6 +122,17 @@ pub enum Error {
         after: Duration,
     },
 
+    /// The engine's answer broke the protocol in a way that is not a JSON
+    /// decoding failure: an answer with nothing where something must be, a
+    /// malformed HTTP response.
+    #[error("{operation}: protocol error: {message}")]
+    Protocol {
+        /// The operation, e.g. `ContainerStats`.
+        operation: String,
+        /// What was wrong.
+        message: String,
+    },
+
     /// An answer did not decode.
     #[error("could not decode {what} at {path}: near `{excerpt}`")]
     Decode {
@@ -189,6 +200,13 @@ impl Error {
             404 => Error::NotFound { message },
             409 => Error::Conflict { message },
             _ => Error::Engine { status, message },
+        }
+    }
+
+    pub(crate) fn protocol(operation: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Protocol {
+            operation: operation.into(),
+            message: message.into(),
         }
     }
 

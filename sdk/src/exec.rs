@@ -1,13 +1,17 @@
-//! Exec: run a process in a running container.
+//! Exec: run a process in a running container, through the handle
+//! [`Docker::exec`]: create, start (attached or detached), inspect,
+//! resize, and [`Exec::run`], which does all of it and returns the exit
+//! code and output.
 
 use bytes::Bytes;
-use docker_engine_raw::types;
 use progenitor_client::ResponseValue;
 
 use crate::attach::{framing_for, Attached, Target};
-use crate::client::{Answer, Docker, Op};
+use crate::client::{Answer, Docker};
+use crate::containers::TtySize;
 use crate::error::{Error, Result};
-use crate::helpers::split_command;
+use crate::models;
+use crate::types::split_command;
 
 /// What to run: built with chainable setters.
 ///
@@ -19,7 +23,7 @@ use crate::helpers::split_command;
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct ExecCreate {
-    body: types::ContainerExecBody,
+    body: models::ContainerExecBody,
     inherit_proxies: bool,
 }
 
@@ -31,7 +35,7 @@ impl ExecCreate {
         S: Into<String>,
     {
         ExecCreate {
-            body: types::ContainerExecBody {
+            body: models::ContainerExecBody {
                 cmd: Some(cmd.into_iter().map(Into::into).collect()),
                 attach_stdout: Some(true),
                 attach_stderr: Some(true),
@@ -103,12 +107,12 @@ impl ExecCreate {
 
     /// The body as it will be sent (before proxies and detach keys from the
     /// CLI configuration are added).
-    pub fn body(&self) -> &types::ContainerExecBody {
+    pub fn body(&self) -> &models::ContainerExecBody {
         &self.body
     }
 
     /// The body, for settings without a setter here.
-    pub fn body_mut(&mut self) -> &mut types::ContainerExecBody {
+    pub fn body_mut(&mut self) -> &mut models::ContainerExecBody {
         &mut self.body
     }
 }
@@ -131,28 +135,53 @@ impl ExecOutput {
     }
 }
 
+/// Options for [`Exec::start`].
+#[derive(Clone, Copy, Debug, Default)]
+#[must_use]
+pub struct ExecStartOptions {
+    tty: bool,
+}
+
+impl ExecStartOptions {
+    /// The exec was created with a TTY: its output is one raw stream.
+    pub fn tty(mut self, yes: bool) -> Self {
+        self.tty = yes;
+        self
+    }
+}
+
+/// The exec instances of one engine: `docker.exec()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Exec<'a> {
+    docker: &'a Docker,
+}
+
 impl Docker {
+    /// The exec area: processes run in running containers.
+    pub fn exec(&self) -> Exec<'_> {
+        Exec { docker: self }
+    }
+}
+
+impl Exec<'_> {
     /// Creates an exec instance in a running container; returns its id.
-    pub async fn create_exec(&self, container: &str, spec: &ExecCreate) -> Result<String> {
-        const OP: Op = Op {
-            id: "ContainerExec",
-            method: "POST",
-            path: "/containers/{id}/exec",
-            answer: Answer::Prompt,
-        };
+    pub async fn create(&self, container: &str, spec: &ExecCreate) -> Result<String> {
         let mut body = spec.body.clone();
         if spec.inherit_proxies {
             crate::config::add_missing_env(
                 &mut body.env,
-                &self.cli_config().proxy_env(&self.host().to_string()),
+                &self
+                    .docker
+                    .cli_config()
+                    .proxy_env(&self.docker.host().to_string()),
             );
         }
         if body.detach_keys.is_none() {
-            body.detach_keys = self.cli_config().detach_keys().map(str::to_string);
+            body.detach_keys = self.docker.cli_config().detach_keys().map(str::to_string);
         }
-        let json = serde_json::to_value(&body).map_err(Error::invalid_input)?;
         let r = self
-            .call(OP, &[], Some(&json), async |c| {
+            .docker
+            .call(Answer::Prompt, async |c| {
                 c.container_exec(container, &body).await
             })
             .await?;
@@ -161,84 +190,65 @@ impl Docker {
 
     /// Starts an exec instance and attaches to it. `tty` must match how it
     /// was created (it decides the framing on engines before API 1.42).
-    pub async fn start_exec(&self, id: &str, tty: bool) -> Result<Attached> {
-        const OP: Op = Op {
-            id: "ExecStart",
-            method: "POST",
-            path: "/exec/{id}/start",
-            answer: Answer::Stream,
-        };
-        let body = types::ExecStartBody {
+    pub async fn start(&self, id: &str, opts: &ExecStartOptions) -> Result<Attached> {
+        let body = models::ExecStartBody {
             detach: Some(false),
-            tty: Some(tty),
+            tty: Some(opts.tty),
             ..Default::default()
         };
         let r = self
-            .call(OP, &[], None, async |c| c.exec_start(id, &body).await)
+            .docker
+            .call(Answer::Stream, async |c| c.exec_start(id, &body).await)
             .await?;
-        let version = self.api_version().await?;
-        let framing = framing_for(r.headers(), version, tty);
+        let version = self.docker.api_version().await?;
+        let framing = framing_for(r.headers(), version, opts.tty);
         Ok(Attached::new(
             r.into_inner(),
             framing,
-            self.clone(),
+            self.docker.clone(),
             Target::Exec(id.to_string()),
         ))
     }
 
     /// Starts an exec instance without attaching; it runs in the background.
-    pub async fn start_exec_detached(&self, id: &str) -> Result<()> {
-        const OP: Op = Op {
-            id: "ExecStart",
-            method: "POST",
-            path: "/exec/{id}/start",
-            answer: Answer::Prompt,
-        };
-        let body = types::ExecStartBody {
+    pub async fn start_detached(&self, id: &str) -> Result<()> {
+        let body = models::ExecStartBody {
             detach: Some(true),
             ..Default::default()
         };
-        self.call(OP, &[], None, async |c| {
-            match c.exec_start(id, &body).await {
-                Ok(r) => Ok(ResponseValue::new((), r.status(), r.headers().clone())),
-                // Detached, the engine answers a plain 200.
-                Err(docker_engine_raw::Error::UnexpectedResponse(r)) if r.status() == 200 => {
-                    Ok(ResponseValue::new((), r.status(), r.headers().clone()))
+        self.docker
+            .call(Answer::Prompt, async |c| {
+                match c.exec_start(id, &body).await {
+                    Ok(r) => Ok(ResponseValue::new((), r.status(), r.headers().clone())),
+                    // Detached, the engine answers a plain 200.
+                    Err(docker_engine_raw::Error::UnexpectedResponse(r)) if r.status() == 200 => {
+                        Ok(ResponseValue::new((), r.status(), r.headers().clone()))
+                    }
+                    Err(e) => Err(e),
                 }
-                Err(e) => Err(e),
-            }
-        })
-        .await?;
+            })
+            .await?;
         Ok(())
     }
 
     /// Low-level information on an exec instance, including its exit code
     /// once it has finished.
-    pub async fn inspect_exec(&self, id: &str) -> Result<types::ExecInspectResponse> {
-        const OP: Op = Op {
-            id: "ExecInspect",
-            method: "GET",
-            path: "/exec/{id}/json",
-            answer: Answer::Prompt,
-        };
+    pub async fn inspect(&self, id: &str) -> Result<models::ExecInspectResponse> {
         Ok(self
-            .call(OP, &[], None, async |c| c.exec_inspect(id).await)
+            .docker
+            .call(Answer::Prompt, async |c| c.exec_inspect(id).await)
             .await?
             .into_inner())
     }
 
     /// Resizes an exec instance's TTY.
-    pub async fn resize_exec(&self, id: &str, height: u16, width: u16) -> Result<()> {
-        const OP: Op = Op {
-            id: "ExecResize",
-            method: "POST",
-            path: "/exec/{id}/resize",
-            answer: Answer::Prompt,
-        };
-        self.call(OP, &[], None, async |c| {
-            c.exec_resize(id, height.into(), width.into()).await
-        })
-        .await?;
+    pub async fn resize(&self, id: &str, size: TtySize) -> Result<()> {
+        self.docker
+            .call(Answer::Prompt, async |c| {
+                c.exec_resize(id, size.height.into(), size.width.into())
+                    .await
+            })
+            .await?;
         Ok(())
     }
 
@@ -249,11 +259,11 @@ impl Docker {
     /// ```no_run
     /// # async fn demo(docker: docker_engine::Docker, id: &str) -> docker_engine::Result<()> {
     /// use docker_engine::exec::ExecCreate;
-    /// let out = docker.exec(id, &ExecCreate::new(["sh", "-c", "wc -c"]), Some("hello".into())).await?;
+    /// let out = docker.exec().run(id, &ExecCreate::new(["sh", "-c", "wc -c"]), Some("hello".into())).await?;
     /// assert_eq!((out.exit_code, &out.stdout[..]), (0, &b"5\n"[..]));
     /// # Ok(()) }
     /// ```
-    pub async fn exec(
+    pub async fn run(
         &self,
         container: &str,
         spec: &ExecCreate,
@@ -264,8 +274,10 @@ impl Docker {
             spec = spec.stdin(true);
         }
         let tty = spec.body.tty.unwrap_or(false);
-        let id = self.create_exec(container, &spec).await?;
-        let attached = self.start_exec(&id, tty).await?;
+        let id = self.create(container, &spec).await?;
+        let attached = self
+            .start(&id, &ExecStartOptions::default().tty(tty))
+            .await?;
         let (stdin, output) = attached.split();
         let (stdout, stderr) =
             crate::attach::feed_and_collect(stdin, output, input.as_ref(), &format!("exec {id}"))
@@ -274,7 +286,7 @@ impl Docker {
         // code a moment later.
         let mut delay = std::time::Duration::from_millis(5);
         for _ in 0..40 {
-            let info = self.inspect_exec(&id).await?;
+            let info = self.inspect(&id).await?;
             if info.running != Some(true) {
                 if let Some(code) = info.exit_code {
                     return Ok(ExecOutput {
@@ -287,9 +299,9 @@ impl Docker {
             tokio::time::sleep(delay).await;
             delay = (delay * 2).min(std::time::Duration::from_millis(250));
         }
-        Err(Error::Engine {
-            status: 200,
-            message: format!("exec {id}: output ended but the engine reports no exit code"),
-        })
+        Err(Error::protocol(
+            "ExecInspect",
+            format!("exec {id}: output ended but the engine reports no exit code"),
+        ))
     }
 }

@@ -7,17 +7,18 @@
 //! the Engine API as a generated method.
 //!
 //! ```no_run
-//! use docker_engine::{containers::{ContainerCreate, LogsOptions, RemoveOptions, WaitCondition}, Docker};
+//! use docker_engine::{containers::{ContainerCreate, LogsOptions, RemoveOptions, WaitOptions}, Docker};
 //!
 //! # async fn demo() -> docker_engine::Result<()> {
 //! let docker = Docker::from_env()?;
-//! let created = docker.create_container(&ContainerCreate::new("busybox").cmd(["echo", "hi"])).await?;
-//! docker.start_container(&created.id).await?;
-//! let exit = docker.wait_container(&created.id, WaitCondition::NotRunning).await?;
-//! let logs = docker.container_logs(&created.id, &LogsOptions::default()).await?;
+//! let containers = docker.containers();
+//! let created = containers.create(&ContainerCreate::new("busybox").cmd(["echo", "hi"])).await?;
+//! containers.start(&created.id).await?;
+//! let exit = containers.wait(&created.id, &WaitOptions::default()).await?;
+//! let logs = containers.logs(&created.id, &LogsOptions::default()).await?;
 //! let (stdout, _stderr) = docker_engine::streams::collect(logs).await?;
 //! println!("exit {}: {}", exit.status_code, String::from_utf8_lossy(&stdout));
-//! docker.remove_container(&created.id, &RemoveOptions::default()).await?;
+//! containers.remove(&created.id, &RemoveOptions::default()).await?;
 //! # Ok(()) }
 //! ```
 //!
@@ -26,7 +27,6 @@
 //! installed, and no header or body (where credentials travel) ever is.
 #![warn(missing_docs)]
 
-pub mod archive;
 pub mod attach;
 mod client;
 pub mod config;
@@ -34,23 +34,22 @@ pub mod containers;
 mod error;
 pub mod exec;
 mod filters;
-mod gate;
-pub mod helpers;
 mod negotiate;
-pub mod run;
+mod placement;
 pub mod streams;
-mod system;
+pub mod system;
 pub mod transport;
+pub mod types;
 
 pub use client::{Docker, DockerBuilder, VersionSetting};
 pub use error::{BoxError, Error, Result};
 pub use filters::Filters;
-pub use system::Ping;
 pub use transport::{Host, Pem, TlsSettings};
 
 /// The generated endpoint layer, re-exported.
 pub use docker_engine_raw as raw;
-/// Request and answer types of the Engine API.
-pub use docker_engine_raw::types;
+/// The Engine's request and answer models, as generated from its API
+/// description (docker-py's helpers that build them are [`types`]).
+pub use docker_engine_raw::types as models;
 /// API versions and the version table.
 pub use docker_engine_raw::versions;

@@ -422,6 +422,95 @@ where
     }
 }
 
+/// Bytes from the engine as they arrive: a container's export, an archive
+/// read from a container. A failed read is one [`Error::Transport`] item,
+/// and the end of the stream.
+pub struct ByteStream {
+    inner: Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send + Sync>>,
+    what: &'static str,
+    done: bool,
+}
+
+impl ByteStream {
+    pub(crate) fn new(inner: progenitor_client::ByteStream, what: &'static str) -> Self {
+        ByteStream {
+            inner: inner.into_inner(),
+            what,
+            done: false,
+        }
+    }
+}
+
+impl std::fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ByteStream")
+            .field("what", &self.what)
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Stream for ByteStream {
+    type Item = Result<Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.done {
+            return Poll::Ready(None);
+        }
+        match std::task::ready!(self.inner.as_mut().poll_next(cx)) {
+            Some(Ok(bytes)) => Poll::Ready(Some(Ok(bytes))),
+            Some(Err(e)) => {
+                self.done = true;
+                let what = self.what;
+                Poll::Ready(Some(Err(Error::transport(format!("reading {what}"), e))))
+            }
+            None => {
+                self.done = true;
+                Poll::Ready(None)
+            }
+        }
+    }
+}
+
+/// A request body the SDK sends as it is read: bytes in memory, a stream of
+/// chunks, or a file. Nothing is buffered beyond what is in flight.
+///
+/// ```
+/// use docker_engine::streams::Body;
+/// let tar = Body::from_bytes(vec![0u8; 1024]);
+/// let chunks = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"..."))]);
+/// let streamed = Body::from_stream(chunks);
+/// # let _ = (tar, streamed);
+/// ```
+pub struct Body(pub(crate) reqwest::Body);
+
+impl Body {
+    /// Bytes already in memory.
+    pub fn from_bytes(bytes: impl Into<Bytes>) -> Body {
+        Body(reqwest::Body::from(bytes.into()))
+    }
+
+    /// Chunks from a stream; an error item aborts the request.
+    pub fn from_stream<S, E>(stream: S) -> Body
+    where
+        S: Stream<Item = std::result::Result<Bytes, E>> + Send + 'static,
+        E: Into<BoxError> + 'static,
+    {
+        Body(reqwest::Body::wrap_stream(stream))
+    }
+
+    /// A file, read while it is sent.
+    pub fn from_file(file: tokio::fs::File) -> Body {
+        Body(reqwest::Body::from(file))
+    }
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Body")
+    }
+}
+
 /// Collects a whole demultiplexed stream: (stdout, stderr). Console
 /// output counts as stdout.
 pub async fn collect<S>(mut stream: S) -> Result<(BytesMut, BytesMut)>

@@ -1,9 +1,8 @@
-//! System: ping, version, info.
+//! The daemon: ping, version, info, through the handle [`Docker::system`].
 
-use docker_engine_raw::types;
-
-use crate::client::{Answer, Docker, Op};
+use crate::client::{Answer, Docker};
 use crate::error::Result;
+use crate::models;
 use crate::versions::ApiVersion;
 
 /// What `/_ping` tells about the engine.
@@ -20,24 +19,36 @@ pub struct Ping {
     pub swarm: Option<String>,
 }
 
+/// The daemon itself: `docker.system()`.
+#[derive(Clone, Copy, Debug)]
+pub struct System<'a> {
+    docker: &'a Docker,
+}
+
 impl Docker {
-    /// Checks that the engine answers (`GET /_ping`).
+    /// The daemon area: ping, version, info.
+    pub fn system(&self) -> System<'_> {
+        System { docker: self }
+    }
+}
+
+impl System<'_> {
+    /// Checks that the engine answers (`GET /_ping`), with what its headers
+    /// say.
+    ///
+    /// # Errors
+    /// A transport error or timeout when the engine cannot be reached.
     ///
     /// ```no_run
     /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
-    /// let ping = docker.ping().await?;
+    /// let ping = docker.system().ping().await?;
     /// println!("engine API {:?} on {:?}", ping.api_version, ping.os_type);
     /// # Ok(()) }
     /// ```
     pub async fn ping(&self) -> Result<Ping> {
-        const OP: Op = Op {
-            id: "SystemPing",
-            method: "GET",
-            path: "/_ping",
-            answer: Answer::Prompt,
-        };
         let r = self
-            .call(OP, &[], None, async |c| c.system_ping().await)
+            .docker
+            .call(Answer::Prompt, async |c| c.system_ping().await)
             .await?;
         let header = |name: &str| {
             r.headers()
@@ -54,29 +65,39 @@ impl Docker {
     }
 
     /// The engine's version information (`GET /version`).
-    pub async fn version(&self) -> Result<types::SystemVersion> {
-        const OP: Op = Op {
-            id: "SystemVersion",
-            method: "GET",
-            path: "/version",
-            answer: Answer::Prompt,
-        };
+    ///
+    /// # Errors
+    /// A transport error, timeout or decode error.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// let v = docker.system().version().await?;
+    /// println!("{:?} (API {:?})", v.version, v.api_version);
+    /// # Ok(()) }
+    /// ```
+    pub async fn version(&self) -> Result<models::SystemVersion> {
         Ok(self
-            .call(OP, &[], None, async |c| c.system_version().await)
+            .docker
+            .call(Answer::Prompt, async |c| c.system_version().await)
             .await?
             .into_inner())
     }
 
     /// System-wide information (`GET /info`).
-    pub async fn info(&self) -> Result<types::SystemInfo> {
-        const OP: Op = Op {
-            id: "SystemInfo",
-            method: "GET",
-            path: "/info",
-            answer: Answer::Prompt,
-        };
+    ///
+    /// # Errors
+    /// A transport error, timeout or decode error.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// let info = docker.system().info().await?;
+    /// println!("{:?} containers", info.containers);
+    /// # Ok(()) }
+    /// ```
+    pub async fn info(&self) -> Result<models::SystemInfo> {
         Ok(self
-            .call(OP, &[], None, async |c| c.system_info().await)
+            .docker
+            .call(Answer::Prompt, async |c| c.system_info().await)
             .await?
             .into_inner())
     }

@@ -131,11 +131,12 @@ async fn requests_share_one_connection_and_are_the_generated_ones() {
     let (host, seen) = fake_engine(Mode::Normal).await;
     let docker = client(&host);
     for _ in 0..3 {
-        let c = docker.inspect_container("abc").await.unwrap();
+        let c = docker.containers().inspect("abc").await.unwrap();
         assert_eq!(c.id.as_deref(), Some("abc"));
     }
     let list = docker
-        .list_containers(&ListOptions::default().all(true).label("app=web"))
+        .containers()
+        .list(&ListOptions::default().all(true).label("app=web"))
         .await
         .unwrap();
     assert_eq!(list.len(), 2);
@@ -150,7 +151,7 @@ async fn requests_share_one_connection_and_are_the_generated_ones() {
     let lines: Vec<&str> = list_request.lines().collect();
     assert_eq!(
         lines[0],
-        "GET /v1.41/containers/json?all=true&filters=%7B%22label%22%3A%5B%22app%3Dweb%22%5D%7D&size=false HTTP/1.1"
+        "GET /v1.41/containers/json?all=true&filters=%7B%22label%22%3A%5B%22app%3Dweb%22%5D%7D HTTP/1.1"
     );
     let host_line = format!("Host: {}", host.trim_start_matches("tcp://"));
     assert!(lines.contains(&host_line.as_str()), "{lines:?}");
@@ -180,7 +181,7 @@ async fn a_connection_the_engine_closed_is_replaced() {
     let (host, seen) = fake_engine(Mode::CloseAfterEach).await;
     let docker = client(&host);
     for _ in 0..4 {
-        let c = docker.inspect_container("abc").await.unwrap();
+        let c = docker.containers().inspect("abc").await.unwrap();
         assert_eq!(c.id.as_deref(), Some("abc"));
     }
     let seen = seen.lock().unwrap();
@@ -192,13 +193,14 @@ async fn a_connection_the_engine_closed_is_replaced() {
 async fn a_body_cut_short_is_a_transport_error() {
     let (host, _) = fake_engine(Mode::CutInspectShort).await;
     let docker = client(&host);
-    match docker.inspect_container("abc").await {
+    match docker.containers().inspect("abc").await {
         Err(Error::Transport { .. }) => {}
         other => panic!("expected a transport error, got {other:?}"),
     }
     // The client goes on working afterwards.
     let list = docker
-        .list_containers(&ListOptions::default())
+        .containers()
+        .list(&ListOptions::default())
         .await
         .unwrap();
     assert_eq!(list.len(), 2);
@@ -216,7 +218,8 @@ async fn a_silent_stream_fails_after_the_idle_timeout_not_before() {
         .build()
         .unwrap();
     let mut logs = docker
-        .container_logs("abc", &LogsOptions::default().follow(true))
+        .containers()
+        .logs("abc", &LogsOptions::default().follow(true))
         .await
         .unwrap();
     // What came is delivered; then the silence is an error, not a hang.
@@ -241,7 +244,8 @@ async fn a_log_stream_ending_inside_a_frame_is_an_error_item() {
         let (host, _) = fake_engine(Mode::LogsEndMidFrame { close_connection }).await;
         let docker = client(&host);
         let logs = docker
-            .container_logs("abc", &LogsOptions::default())
+            .containers()
+            .logs("abc", &LogsOptions::default())
             .await
             .unwrap();
         let items: Vec<_> =

@@ -7,13 +7,14 @@ mod common;
 use std::time::{Duration, Instant};
 
 use docker_engine::config::CliConfig;
+use docker_engine::containers::RunOptions;
 use docker_engine::containers::{
-    AttachOptions, ContainerCreate, ListOptions, LogsOptions, RemoveOptions, StateChange,
-    StopOptions, WaitCondition,
+    AttachOptions, ContainerCreate, KillOptions, ListOptions, LogsOptions, PruneOptions,
+    RemoveOptions, StateChange, StatsOptions, StopOptions, TopOptions, TtySize, WaitCondition,
+    WaitOptions,
 };
-use docker_engine::run::RunOptions;
 use docker_engine::streams::StdStream;
-use docker_engine::{Docker, Filters};
+use docker_engine::Docker;
 use futures_util::StreamExt;
 
 use common::{docker, unique, with_container, IMAGE, LABEL};
@@ -28,7 +29,7 @@ fn spec(prefix: &str) -> (String, ContainerCreate) {
 }
 
 async fn create(docker: &Docker, spec: &ContainerCreate) -> String {
-    docker.create_container(spec).await.expect("create").id
+    docker.containers().create(spec).await.expect("create").id
 }
 
 #[tokio::test]
@@ -44,38 +45,47 @@ async fn list_filters_inspect_top_changes_rename() {
         let mine = ListOptions::default().label(format!("test.name={name}"));
         assert!(
             docker
-                .list_containers(&mine.clone())
+                .containers()
+                .list(&mine.clone())
                 .await
                 .unwrap()
                 .is_empty(),
             "not running yet"
         );
         let all = docker
-            .list_containers(&mine.clone().all(true))
+            .containers()
+            .list(&mine.clone().all(true))
             .await
             .unwrap();
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].id.as_deref(), Some(id.as_str()));
         let created = docker
-            .list_containers(&mine.clone().all(true).status("created"))
+            .containers()
+            .list(&mine.clone().all(true).status("created"))
             .await
             .unwrap();
         assert_eq!(created.len(), 1);
 
-        docker.start_container(&id).await.unwrap();
+        docker.containers().start(&id).await.unwrap();
         tokio::time::sleep(Duration::from_millis(300)).await;
         let running = docker
-            .list_containers(&mine.clone().status("running"))
+            .containers()
+            .list(&mine.clone().status("running"))
             .await
             .unwrap();
         assert_eq!(running.len(), 1);
         assert!(docker
-            .list_containers(&mine.clone().all(true).status("exited"))
+            .containers()
+            .list(&mine.clone().all(true).status("exited"))
             .await
             .unwrap()
             .is_empty());
 
-        let top = docker.top_container(&id, None).await.unwrap();
+        let top = docker
+            .containers()
+            .top(&id, &TopOptions::default())
+            .await
+            .unwrap();
         let procs = top.processes.unwrap_or_default();
         assert!(
             procs
@@ -84,15 +94,15 @@ async fn list_filters_inspect_top_changes_rename() {
             "{procs:?}"
         );
 
-        let changes = docker.container_changes(&id).await.unwrap();
+        let changes = docker.containers().changes(&id).await.unwrap();
         assert!(
             changes.iter().any(|c| c.path == "/created-by-test"),
             "{changes:?}"
         );
 
         let renamed = format!("{name}-renamed");
-        docker.rename_container(&id, &renamed).await.unwrap();
-        let inspect = docker.inspect_container(&renamed).await.unwrap();
+        docker.containers().rename(&id, &renamed).await.unwrap();
+        let inspect = docker.containers().inspect(&renamed).await.unwrap();
         assert_eq!(
             inspect.name.as_deref(),
             Some(format!("/{renamed}").as_str())
@@ -108,32 +118,41 @@ async fn state_changes_pause_restart_kill_and_wait_conditions() {
     let id = create(&docker, &s.cmd(["sleep", "300"])).await;
     with_container(&docker, &id, async {
         assert_eq!(
-            docker.start_container(&id).await.unwrap(),
+            docker.containers().start(&id).await.unwrap(),
             StateChange::Changed
         );
         assert_eq!(
-            docker.start_container(&id).await.unwrap(),
+            docker.containers().start(&id).await.unwrap(),
             StateChange::AlreadyInState
         );
 
-        docker.pause_container(&id).await.unwrap();
-        let state = docker.inspect_container(&id).await.unwrap().state.unwrap();
+        docker.containers().pause(&id).await.unwrap();
+        let state = docker
+            .containers()
+            .inspect(&id)
+            .await
+            .unwrap()
+            .state
+            .unwrap();
         assert_eq!(state.paused, Some(true));
-        docker.unpause_container(&id).await.unwrap();
+        docker.containers().unpause(&id).await.unwrap();
 
         let before = docker
-            .inspect_container(&id)
+            .containers()
+            .inspect(&id)
             .await
             .unwrap()
             .state
             .unwrap()
             .started_at;
         docker
-            .restart_container(&id, &StopOptions::default().timeout(0))
+            .containers()
+            .restart(&id, &StopOptions::default().timeout(0))
             .await
             .unwrap();
         let after = docker
-            .inspect_container(&id)
+            .containers()
+            .inspect(&id)
             .await
             .unwrap()
             .state
@@ -144,11 +163,23 @@ async fn state_changes_pause_restart_kill_and_wait_conditions() {
         // next-exit registered before the kill sees the kill.
         let waiter = {
             let (docker, id) = (docker.clone(), id.clone());
-            tokio::spawn(async move { docker.wait_container(&id, WaitCondition::NextExit).await })
+            tokio::spawn(async move {
+                docker
+                    .containers()
+                    .wait(
+                        &id,
+                        &WaitOptions::default().condition(WaitCondition::NextExit),
+                    )
+                    .await
+            })
         };
         tokio::time::sleep(Duration::from_millis(300)).await;
         // PID 1 ignores SIGTERM unless it handles it; SIGKILL always works.
-        docker.kill_container(&id, Some("SIGKILL")).await.unwrap();
+        docker
+            .containers()
+            .kill(&id, &KillOptions::default().signal("SIGKILL"))
+            .await
+            .unwrap();
         let exit = tokio::time::timeout(Duration::from_secs(20), waiter)
             .await
             .unwrap()
@@ -158,7 +189,7 @@ async fn state_changes_pause_restart_kill_and_wait_conditions() {
         // not-running returns at once for a stopped container.
         let exit = tokio::time::timeout(
             Duration::from_secs(5),
-            docker.wait_container(&id, WaitCondition::NotRunning),
+            docker.containers().wait(&id, &WaitOptions::default()),
         )
         .await
         .unwrap()
@@ -166,12 +197,17 @@ async fn state_changes_pause_restart_kill_and_wait_conditions() {
         assert_eq!(exit.status_code, 137);
         assert_eq!(
             docker
-                .stop_container(&id, &StopOptions::default())
+                .containers()
+                .stop(&id, &StopOptions::default())
                 .await
                 .unwrap(),
             StateChange::AlreadyInState
         );
-        let err = docker.kill_container(&id, None).await.unwrap_err();
+        let err = docker
+            .containers()
+            .kill(&id, &KillOptions::default())
+            .await
+            .unwrap_err();
         assert!(err.is_conflict(), "killing a stopped container: {err:?}");
     })
     .await;
@@ -184,11 +220,20 @@ async fn wait_for_removal() {
     let id = create(&docker, &s.cmd(["true"])).await;
     let waiter = {
         let (docker, id) = (docker.clone(), id.clone());
-        tokio::spawn(async move { docker.wait_container(&id, WaitCondition::Removed).await })
+        tokio::spawn(async move {
+            docker
+                .containers()
+                .wait(
+                    &id,
+                    &WaitOptions::default().condition(WaitCondition::Removed),
+                )
+                .await
+        })
     };
     tokio::time::sleep(Duration::from_millis(300)).await;
     docker
-        .remove_container(&id, &RemoveOptions::default().force(true).volumes(true))
+        .containers()
+        .remove(&id, &RemoveOptions::default().force(true).volumes(true))
         .await
         .unwrap();
     let exit = tokio::time::timeout(Duration::from_secs(20), waiter)
@@ -205,13 +250,14 @@ async fn update_changes_resources() {
     let (_, s) = spec("sdk-update");
     let id = create(&docker, &s.cmd(["sleep", "30"]).memory("64m")).await;
     with_container(&docker, &id, async {
-        let update = docker_engine::types::ContainerUpdateBody {
+        let update = docker_engine::models::ContainerUpdateBody {
             cpu_shares: Some(512),
             ..Default::default()
         };
-        docker.update_container(&id, &update).await.unwrap();
+        docker.containers().update(&id, &update).await.unwrap();
         let host = docker
-            .inspect_container(&id)
+            .containers()
+            .inspect(&id)
             .await
             .unwrap()
             .host_config
@@ -234,21 +280,21 @@ async fn create_time_helpers_reach_the_engine() {
         .bind("/tmp:/host-tmp:ro")
         .memory("32m")
         .shm_size("8m")
-        .restart(docker_engine::containers::RestartPolicy::OnFailure(2))
+        .restart(docker_engine::types::RestartPolicy::OnFailure(2))
         .ulimit("nofile", 1024, 2048)
-        .log_config(docker_engine::containers::LogConfig::JsonFile {
+        .log_config(docker_engine::types::LogConfig::JsonFile {
             max_size: Some("1m".into()),
             max_file: Some(2),
         })
         .healthcheck(
-            docker_engine::containers::Healthcheck::shell("true")
+            docker_engine::types::Healthcheck::shell("true")
                 .interval(Duration::from_secs(5))
                 .retries(2),
         )
         .mac_address("02:42:ac:11:ff:01");
     let id = create(&docker, &s).await;
     with_container(&docker, &id, async {
-        let inspect = docker.inspect_container(&id).await.unwrap();
+        let inspect = docker.containers().inspect(&id).await.unwrap();
         let host = inspect.host_config.unwrap();
         assert_eq!(host.binds, Some(vec!["/tmp:/host-tmp:ro".to_string()]));
         assert_eq!(host.memory, Some(32 << 20));
@@ -294,7 +340,8 @@ async fn create_time_helpers_reach_the_engine() {
     // A short form that does not parse fails before anything is sent.
     let (name, bad) = spec("sdk-helpers-bad");
     let err = docker
-        .create_container(&bad.publish("80:http").memory("lots"))
+        .containers()
+        .create(&bad.publish("80:http").memory("lots"))
         .await
         .unwrap_err();
     let text = err.to_string();
@@ -303,7 +350,8 @@ async fn create_time_helpers_reach_the_engine() {
         "{text}"
     );
     assert!(docker
-        .inspect_container(&name)
+        .containers()
+        .inspect(&name)
         .await
         .unwrap_err()
         .is_not_found());
@@ -320,13 +368,15 @@ async fn logs_with_and_without_a_tty() {
         )
         .await;
         with_container(&docker, &id, async {
-            docker.start_container(&id).await.unwrap();
+            docker.containers().start(&id).await.unwrap();
             docker
-                .wait_container(&id, WaitCondition::NotRunning)
+                .containers()
+                .wait(&id, &WaitOptions::default())
                 .await
                 .unwrap();
             let logs = docker
-                .container_logs(&id, &LogsOptions::default())
+                .containers()
+                .logs(&id, &LogsOptions::default())
                 .await
                 .unwrap();
             let chunks: Vec<_> = logs.map(|c| c.unwrap()).collect().await;
@@ -352,7 +402,8 @@ async fn logs_with_and_without_a_tty() {
             }
             // The last two lines, stdout only.
             let tail = docker
-                .container_logs(&id, &LogsOptions::default().tail(2).stderr(false))
+                .containers()
+                .logs(&id, &LogsOptions::default().tail(2).stderr(false))
                 .await
                 .unwrap();
             let (out, err) = docker_engine::streams::collect(tail).await.unwrap();
@@ -370,7 +421,8 @@ async fn logs_follow_streams_while_the_container_runs_and_errors_are_typed() {
     // A missing container is a typed error carrying the engine's message.
     let missing = format!("sdk-no-such-{}", std::process::id());
     match docker
-        .container_logs(&missing, &LogsOptions::default())
+        .containers()
+        .logs(&missing, &LogsOptions::default())
         .await
     {
         Err(docker_engine::Error::NotFound { message }) => assert!(message.contains(&missing)),
@@ -390,9 +442,10 @@ async fn logs_follow_streams_while_the_container_runs_and_errors_are_typed() {
     )
     .await;
     with_container(&docker, &id, async {
-        docker.start_container(&id).await.unwrap();
+        docker.containers().start(&id).await.unwrap();
         let mut logs = docker
-            .container_logs(&id, &LogsOptions::default().follow(true))
+            .containers()
+            .logs(&id, &LogsOptions::default().follow(true))
             .await
             .unwrap();
         let first = logs.next().await.unwrap().unwrap();
@@ -400,7 +453,13 @@ async fn logs_follow_streams_while_the_container_runs_and_errors_are_typed() {
         assert_eq!(&first.data[..], b"line 1\n");
         // The first line is not held back until the end: the container is
         // still running when it arrives.
-        let state = docker.inspect_container(&id).await.unwrap().state.unwrap();
+        let state = docker
+            .containers()
+            .inspect(&id)
+            .await
+            .unwrap()
+            .state
+            .unwrap();
         assert_eq!(state.running, Some(true));
         let mut rest = Vec::new();
         while let Some(chunk) = logs.next().await {
@@ -428,10 +487,11 @@ async fn a_prompt_without_newline_is_seen_at_once() {
     .await;
     with_container(&docker, &id, async {
         let mut attached = docker
-            .attach_container(&id, &AttachOptions::default())
+            .containers()
+            .attach(&id, &AttachOptions::default())
             .await
             .unwrap();
-        docker.start_container(&id).await.unwrap();
+        docker.containers().start(&id).await.unwrap();
         let first = tokio::time::timeout(Duration::from_secs(10), attached.output.next())
             .await
             .expect("the prompt arrives while the container still runs")
@@ -457,10 +517,14 @@ async fn stats_once_and_as_a_stream_for_several_seconds() {
     let (_, s) = spec("sdk-stats");
     let id = create(&docker, &s.cmd(["sleep", "60"])).await;
     with_container(&docker, &id, async {
-        docker.start_container(&id).await.unwrap();
-        let one = docker.container_stats(&id, true).await.unwrap();
+        docker.containers().start(&id).await.unwrap();
+        let one = docker
+            .containers()
+            .stats(&id, &StatsOptions::default().one_shot(true))
+            .await
+            .unwrap();
         assert!(one.memory_stats.is_some());
-        let mut stream = docker.container_stats_stream(&id).await.unwrap();
+        let mut stream = docker.containers().stats_stream(&id).await.unwrap();
         let started = Instant::now();
         let mut samples = 0;
         while started.elapsed() < Duration::from_secs(3) {
@@ -488,11 +552,12 @@ async fn attach_carries_stdin_and_half_close_ends_it() {
     .await;
     with_container(&docker, &id, async {
         let attached = docker
-            .attach_container(&id, &AttachOptions::default().stdin(true))
+            .containers()
+            .attach(&id, &AttachOptions::default().stdin(true))
             .await
             .unwrap();
         let (mut input, output) = attached.split();
-        docker.start_container(&id).await.unwrap();
+        docker.containers().start(&id).await.unwrap();
         input.write(b"hello ").await.unwrap();
         input.write(b"world").await.unwrap();
         input.close().await.unwrap();
@@ -505,7 +570,8 @@ async fn attach_carries_stdin_and_half_close_ends_it() {
         .unwrap();
         assert_eq!((&out[..], &err[..]), (&b"hello world"[..], &b"done\n"[..]));
         let exit = docker
-            .wait_container(&id, WaitCondition::NotRunning)
+            .containers()
+            .wait(&id, &WaitOptions::default())
             .await
             .unwrap();
         assert_eq!(exit.status_code, 0);
@@ -530,12 +596,19 @@ async fn detach_keys_from_the_cli_configuration_detach() {
     let (_, s) = spec("sdk-detach");
     let id = create(&docker, &s.open_stdin(true).tty(true).cmd(["cat"])).await;
     with_container(&docker, &id, async {
-        docker.start_container(&id).await.unwrap();
+        docker.containers().start(&id).await.unwrap();
         let attached = docker
-            .attach_container(&id, &AttachOptions::default().stdin(true))
+            .containers()
+            .attach(&id, &AttachOptions::default().stdin(true))
             .await
             .unwrap();
-        attached.resize(30, 100).await.unwrap();
+        attached
+            .resize(TtySize {
+                height: 30,
+                width: 100,
+            })
+            .await
+            .unwrap();
         let (mut input, output) = attached.split();
         input.write(&[0x18, b'x']).await.unwrap();
         // Detaching ends the stream while the container goes on running.
@@ -546,7 +619,13 @@ async fn detach_keys_from_the_cli_configuration_detach() {
         .await
         .expect("detached")
         .unwrap();
-        let state = docker.inspect_container(&id).await.unwrap().state.unwrap();
+        let state = docker
+            .containers()
+            .inspect(&id)
+            .await
+            .unwrap()
+            .state
+            .unwrap();
         assert_eq!(state.running, Some(true));
     })
     .await;
@@ -570,7 +649,8 @@ async fn proxies_from_the_cli_configuration_are_injected_unless_set() {
     let id = create(&docker, &s.env("NO_PROXY", "explicit").cmd(["sleep", "30"])).await;
     with_container(&docker, &id, async {
         let env = docker
-            .inspect_container(&id)
+            .containers()
+            .inspect(&id)
             .await
             .unwrap()
             .config
@@ -584,9 +664,10 @@ async fn proxies_from_the_cli_configuration_are_injected_unless_set() {
         assert!(env.contains(&"http_proxy=http://proxy.invalid:3128".to_string()));
         assert!(env.contains(&"NO_PROXY=explicit".to_string()));
         assert!(!env.contains(&"NO_PROXY=localhost".to_string()));
-        docker.start_container(&id).await.unwrap();
+        docker.containers().start(&id).await.unwrap();
         let out = docker
-            .exec(
+            .exec()
+            .run(
                 &id,
                 &docker_engine::exec::ExecCreate::new(["sh", "-c", "echo $http_proxy"]),
                 None,
@@ -603,6 +684,7 @@ async fn run_returns_a_failing_exit_with_its_output() {
     let Some(docker) = docker().await else { return };
     let (name, s) = spec("sdk-run");
     let out = docker
+        .containers()
         .run(
             &s.command_line("sh -c 'echo to-out; echo to-err >&2; exit 3'"),
             &RunOptions::default().remove(true),
@@ -617,7 +699,8 @@ async fn run_returns_a_failing_exit_with_its_output() {
     );
     assert!(
         docker
-            .inspect_container(&name)
+            .containers()
+            .inspect(&name)
             .await
             .unwrap_err()
             .is_not_found(),
@@ -627,6 +710,7 @@ async fn run_returns_a_failing_exit_with_its_output() {
     // Fast containers lose nothing, and stdin reaches them.
     let (_, s) = spec("sdk-run-stdin");
     let out = docker
+        .containers()
         .run(
             &s.cmd(["sh", "-c", "tr a-z A-Z"]),
             &RunOptions::default().remove(true).stdin("shout"),
@@ -642,9 +726,19 @@ async fn export_and_resize_and_prune_what_we_made() {
     let (name, s) = spec("sdk-export");
     let id = create(&docker, &s.tty(true).cmd(["sleep", "30"])).await;
     with_container(&docker, &id, async {
-        docker.start_container(&id).await.unwrap();
-        docker.resize_container_tty(&id, 40, 120).await.unwrap();
-        let mut export = docker.export_container(&id).await.unwrap();
+        docker.containers().start(&id).await.unwrap();
+        docker
+            .containers()
+            .resize(
+                &id,
+                TtySize {
+                    height: 40,
+                    width: 120,
+                },
+            )
+            .await
+            .unwrap();
+        let mut export = docker.containers().export(&id).await.unwrap();
         let mut tar = Vec::new();
         while let Some(chunk) = export.next().await {
             tar.extend_from_slice(&chunk.unwrap());
@@ -668,7 +762,8 @@ async fn export_and_resize_and_prune_what_we_made() {
     let label = format!("prune.me={name}");
     let stopped = create(&docker, &s.label("prune.me", &name).cmd(["true"])).await;
     let report = docker
-        .prune_containers(&Filters::new().add("label", &label))
+        .containers()
+        .prune(&PruneOptions::default().label(&label))
         .await
         .unwrap();
     assert_eq!(
@@ -676,7 +771,8 @@ async fn export_and_resize_and_prune_what_we_made() {
         vec![stopped.clone()]
     );
     assert!(docker
-        .inspect_container(&stopped)
+        .containers()
+        .inspect(&stopped)
         .await
         .unwrap_err()
         .is_not_found());

@@ -4,7 +4,7 @@
 mod common;
 
 use docker_engine::containers::{
-    ContainerCreate, LogsOptions, StateChange, StopOptions, WaitCondition,
+    ContainerCreate, LogsOptions, StateChange, StopOptions, WaitCondition, WaitOptions,
 };
 use docker_engine::versions::{self, ApiVersion};
 use docker_engine::{Docker, DockerBuilder, Error, VersionSetting};
@@ -14,10 +14,10 @@ use common::{docker, unique, IMAGE, LABEL};
 #[tokio::test]
 async fn ping_version_and_info() {
     let Some(docker) = docker().await else { return };
-    let ping = docker.ping().await.unwrap();
+    let ping = docker.system().ping().await.unwrap();
     assert!(ping.api_version.is_some());
     assert_eq!(ping.os_type.as_deref(), Some("linux"));
-    let version = docker.version().await.unwrap();
+    let version = docker.system().version().await.unwrap();
     assert_eq!(
         version
             .api_version
@@ -25,14 +25,14 @@ async fn ping_version_and_info() {
             .map(|v| v.parse::<ApiVersion>().unwrap()),
         ping.api_version
     );
-    let info = docker.info().await.unwrap();
+    let info = docker.system().info().await.unwrap();
     assert!(info.containers.is_some() && info.images.is_some());
 }
 
 #[tokio::test]
 async fn negotiates_the_lower_of_engine_and_sdk() {
     let Some(probe) = docker().await else { return };
-    let engine_max = probe.ping().await.unwrap().api_version.unwrap();
+    let engine_max = probe.system().ping().await.unwrap().api_version.unwrap();
     let fresh = Docker::builder()
         .host_parsed(probe.host().clone())
         .build()
@@ -53,7 +53,7 @@ async fn negotiates_the_lower_of_engine_and_sdk() {
 #[tokio::test]
 async fn a_pinned_version_the_engine_lacks_is_a_typed_error() {
     let Some(probe) = docker().await else { return };
-    let engine_max = probe.ping().await.unwrap().api_version.unwrap();
+    let engine_max = probe.system().ping().await.unwrap().api_version.unwrap();
     if engine_max >= versions::NEWEST {
         eprintln!(
             "engine {engine_max} speaks {}: nothing too new to pin",
@@ -67,7 +67,7 @@ async fn a_pinned_version_the_engine_lacks_is_a_typed_error() {
         .build()
         .unwrap();
     assert_eq!(pinned.negotiated_version(), Some(versions::NEWEST));
-    match pinned.info().await {
+    match pinned.system().info().await {
         Err(Error::VersionMismatch {
             client,
             engine_max: max,
@@ -94,11 +94,11 @@ async fn gating_refuses_a_newer_field_before_sending() {
         .name(&name)
         .label(LABEL, "true")
         .cmd(["true"]);
-    spec.body_mut().healthcheck = Some(docker_engine::types::HealthConfig {
+    spec.body_mut().healthcheck = Some(docker_engine::models::HealthConfig {
         start_interval: Some(1_000_000_000),
         ..Default::default()
     });
-    match docker.create_container(&spec).await {
+    match docker.containers().create(&spec).await {
         Err(Error::UnsupportedByVersion {
             what,
             since: s,
@@ -112,7 +112,8 @@ async fn gating_refuses_a_newer_field_before_sending() {
     }
     // Nothing was sent: no container by that name exists.
     assert!(docker
-        .inspect_container(&name)
+        .containers()
+        .inspect(&name)
         .await
         .unwrap_err()
         .is_not_found());
@@ -127,11 +128,12 @@ async fn a_container_lifecycle() {
         .label(LABEL, "true")
         .env("GREETING", "hello")
         .cmd(["sh", "-c", "echo $GREETING; echo oops >&2; exit 3"]);
-    let created = docker.create_container(&spec).await.unwrap();
+    let created = docker.containers().create(&spec).await.unwrap();
     common::with_container(&docker, &created.id, async {
         // The name is taken now.
         assert!(docker
-            .create_container(&spec)
+            .containers()
+            .create(&spec)
             .await
             .unwrap_err()
             .is_conflict());
@@ -139,33 +141,43 @@ async fn a_container_lifecycle() {
         let waiter = {
             let docker = docker.clone();
             let id = created.id.clone();
-            tokio::spawn(async move { docker.wait_container(&id, WaitCondition::NextExit).await })
+            tokio::spawn(async move {
+                docker
+                    .containers()
+                    .wait(
+                        &id,
+                        &WaitOptions::default().condition(WaitCondition::NextExit),
+                    )
+                    .await
+            })
         };
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         assert_eq!(
-            docker.start_container(&created.id).await.unwrap(),
+            docker.containers().start(&created.id).await.unwrap(),
             StateChange::Changed
         );
         let exit = waiter.await.unwrap().unwrap();
         assert_eq!(exit.status_code, 3);
         assert_eq!(
             docker
-                .stop_container(&created.id, &StopOptions::default())
+                .containers()
+                .stop(&created.id, &StopOptions::default())
                 .await
                 .unwrap(),
             StateChange::AlreadyInState
         );
         let logs = docker
-            .container_logs(&created.id, &LogsOptions::default())
+            .containers()
+            .logs(&created.id, &LogsOptions::default())
             .await
             .unwrap();
         let (out, err) = docker_engine::streams::collect(logs).await.unwrap();
         assert_eq!((&out[..], &err[..]), (&b"hello\n"[..], &b"oops\n"[..]));
-        let inspect = docker.inspect_container(&name).await.unwrap();
+        let inspect = docker.containers().inspect(&name).await.unwrap();
         assert_eq!(inspect.state.and_then(|s| s.exit_code), Some(3));
     })
     .await;
-    let gone = docker.inspect_container(&created.id).await.unwrap_err();
+    let gone = docker.containers().inspect(&created.id).await.unwrap_err();
     assert!(gone.is_not_found(), "{gone}");
     assert_eq!(gone.status(), Some(404));
 }
@@ -177,7 +189,7 @@ async fn an_unreachable_engine_is_a_transport_error() {
         .unwrap()
         .build()
         .unwrap();
-    match docker.ping().await {
+    match docker.system().ping().await {
         Err(e @ Error::Transport { .. }) => {
             assert!(
                 std::error::Error::source(&e).is_some(),

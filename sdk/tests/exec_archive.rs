@@ -7,8 +7,10 @@ mod common;
 use std::io::Write;
 use std::time::Duration;
 
-use docker_engine::containers::ContainerCreate;
+use docker_engine::containers::{ContainerCreate, TtySize};
 use docker_engine::exec::ExecCreate;
+use docker_engine::exec::ExecStartOptions;
+use docker_engine::streams::Body;
 use futures_util::StreamExt;
 
 use common::{docker, unique, with_container, IMAGE, LABEL};
@@ -18,8 +20,8 @@ async fn running(docker: &docker_engine::Docker, prefix: &str) -> String {
         .name(unique(prefix))
         .label(LABEL, "true")
         .cmd(["sleep", "120"]);
-    let id = docker.create_container(&spec).await.unwrap().id;
-    docker.start_container(&id).await.unwrap();
+    let id = docker.containers().create(&spec).await.unwrap().id;
+    docker.containers().start(&id).await.unwrap();
     id
 }
 
@@ -29,7 +31,8 @@ async fn exec_exit_codes_output_and_stdin() {
     let id = running(&docker, "sdk-exec").await;
     with_container(&docker, &id, async {
         let out = docker
-            .exec(
+            .exec()
+            .run(
                 &id,
                 &ExecCreate::shell("sh -c 'echo out; echo err >&2; exit 7'").unwrap(),
                 None,
@@ -43,14 +46,16 @@ async fn exec_exit_codes_output_and_stdin() {
         assert!(!out.success());
 
         let ok = docker
-            .exec(&id, &ExecCreate::new(["true"]), None)
+            .exec()
+            .run(&id, &ExecCreate::new(["true"]), None)
             .await
             .unwrap();
         assert!(ok.success() && ok.stdout.is_empty());
 
         // stdin, half-closed after writing, reaches a program that reads to EOF.
         let counted = docker
-            .exec(&id, &ExecCreate::new(["wc", "-c"]), Some("12345".into()))
+            .exec()
+            .run(&id, &ExecCreate::new(["wc", "-c"]), Some("12345".into()))
             .await
             .unwrap();
         assert_eq!(
@@ -65,7 +70,8 @@ async fn exec_exit_codes_output_and_stdin() {
 
         // A TTY exec has one output stream.
         let tty = docker
-            .exec(
+            .exec()
+            .run(
                 &id,
                 &ExecCreate::new(["sh", "-c", "echo on-tty; echo also >&2"]).tty(true),
                 None,
@@ -80,7 +86,8 @@ async fn exec_exit_codes_output_and_stdin() {
 
         // A command that does not exist: the engine's error, as a value or an error.
         match docker
-            .exec(&id, &ExecCreate::new(["/no/such/binary"]), None)
+            .exec()
+            .run(&id, &ExecCreate::new(["/no/such/binary"]), None)
             .await
         {
             Ok(out) => assert_ne!(out.exit_code, 0),
@@ -89,7 +96,8 @@ async fn exec_exit_codes_output_and_stdin() {
 
         // Environment, user and working directory.
         let env = docker
-            .exec(
+            .exec()
+            .run(
                 &id,
                 &ExecCreate::new(["sh", "-c", "echo $A:$(pwd):$(id -u)"])
                     .env("A", "x")
@@ -110,13 +118,14 @@ async fn exec_low_level_detached_inspect_and_resize() {
     let id = running(&docker, "sdk-exec-raw").await;
     with_container(&docker, &id, async {
         let exec_id = docker
-            .create_exec(&id, &ExecCreate::new(["sh", "-c", "sleep 1; exit 4"]))
+            .exec()
+            .create(&id, &ExecCreate::new(["sh", "-c", "sleep 1; exit 4"]))
             .await
             .unwrap();
-        docker.start_exec_detached(&exec_id).await.unwrap();
+        docker.exec().start_detached(&exec_id).await.unwrap();
         let mut code = None;
         for _ in 0..50 {
-            let info = docker.inspect_exec(&exec_id).await.unwrap();
+            let info = docker.exec().inspect(&exec_id).await.unwrap();
             if info.running == Some(false) {
                 code = info.exit_code;
                 break;
@@ -126,14 +135,25 @@ async fn exec_low_level_detached_inspect_and_resize() {
         assert_eq!(code, Some(4));
 
         let tty_exec = docker
-            .create_exec(
+            .exec()
+            .create(
                 &id,
                 &ExecCreate::new(["sh", "-c", "sleep 2; stty size"]).tty(true),
             )
             .await
             .unwrap();
-        let mut attached = docker.start_exec(&tty_exec, true).await.unwrap();
-        attached.resize(33, 77).await.unwrap();
+        let mut attached = docker
+            .exec()
+            .start(&tty_exec, &ExecStartOptions::default().tty(true))
+            .await
+            .unwrap();
+        attached
+            .resize(TtySize {
+                height: 33,
+                width: 77,
+            })
+            .await
+            .unwrap();
         let mut out = Vec::new();
         while let Some(chunk) = attached.output.next().await {
             out.extend_from_slice(&chunk.unwrap().data);
@@ -168,14 +188,23 @@ async fn a_100_mib_file_round_trips_byte_for_byte() {
         .write_all(&data)
         .unwrap();
     with_container(&docker, &id, async {
-        docker.copy_into(&id, &src, "/tmp").await.unwrap();
-        let stat = docker.archive_info(&id, "/tmp/big.bin").await.unwrap();
+        docker
+            .containers()
+            .copy_into(&id, &src, "/tmp")
+            .await
+            .unwrap();
+        let stat = docker
+            .containers()
+            .archive_info(&id, "/tmp/big.bin")
+            .await
+            .unwrap();
         assert_eq!(
             (stat.name.as_str(), stat.size, stat.is_dir()),
             ("big.bin", 100 << 20, false)
         );
         let out = tempfile::tempdir().unwrap();
         docker
+            .containers()
             .copy_out(&id, "/tmp/big.bin", out.path())
             .await
             .unwrap();
@@ -195,9 +224,14 @@ async fn directories_and_raw_tar_streams() {
     std::fs::write(tree.join("a.txt"), "alpha").unwrap();
     std::fs::write(tree.join("sub/b.txt"), "beta").unwrap();
     with_container(&docker, &id, async {
-        docker.copy_into(&id, &tree, "/srv").await.unwrap();
+        docker
+            .containers()
+            .copy_into(&id, &tree, "/srv")
+            .await
+            .unwrap();
         let listing = docker
-            .exec(
+            .exec()
+            .run(
                 &id,
                 &ExecCreate::new(["cat", "/srv/tree/a.txt", "/srv/tree/sub/b.txt"]),
                 None,
@@ -206,13 +240,18 @@ async fn directories_and_raw_tar_streams() {
             .unwrap();
         assert_eq!(&listing.stdout[..], b"alphabeta");
         assert!(docker
+            .containers()
             .archive_info(&id, "/srv/tree")
             .await
             .unwrap()
             .is_dir());
 
         let out = tempfile::tempdir().unwrap();
-        docker.copy_out(&id, "/srv/tree", out.path()).await.unwrap();
+        docker
+            .containers()
+            .copy_out(&id, "/srv/tree", out.path())
+            .await
+            .unwrap();
         assert_eq!(
             std::fs::read_to_string(out.path().join("tree/sub/b.txt")).unwrap(),
             "beta"
@@ -228,10 +267,15 @@ async fn directories_and_raw_tar_streams() {
             .unwrap();
         let tar = tar.into_inner().unwrap();
         docker
-            .put_archive(&id, "/tmp", tar.into(), &Default::default())
+            .containers()
+            .put_archive(&id, "/tmp", Body::from_bytes(tar), &Default::default())
             .await
             .unwrap();
-        let (stat, mut stream) = docker.get_archive(&id, "/tmp/raw.txt").await.unwrap();
+        let (stat, mut stream) = docker
+            .containers()
+            .archive(&id, "/tmp/raw.txt")
+            .await
+            .unwrap();
         assert_eq!(stat.size, 5);
         let mut got = Vec::new();
         while let Some(chunk) = stream.next().await {
@@ -245,13 +289,14 @@ async fn directories_and_raw_tar_streams() {
 
         // Errors are typed.
         assert!(docker
+            .containers()
             .archive_info(&id, "/no/such/path")
             .await
             .unwrap_err()
             .is_not_found());
         let missing = std::path::Path::new("/definitely/not/here");
         assert!(matches!(
-            docker.copy_into(&id, missing, "/tmp").await,
+            docker.containers().copy_into(&id, missing, "/tmp").await,
             Err(docker_engine::Error::InvalidInput { .. })
         ));
     })

@@ -54,7 +54,7 @@ async fn from_env_follows_the_cli_variables_and_contexts() {
     std::env::set_var("DOCKER_TLS_VERIFY", "1");
     std::env::set_var("DOCKER_CERT_PATH", &certs);
     let docker = Docker::from_env().unwrap();
-    let info = docker.info().await.unwrap();
+    let info = docker.system().info().await.unwrap();
     assert!(info
         .docker_root_dir
         .unwrap_or_default()
@@ -64,7 +64,7 @@ async fn from_env_follows_the_cli_variables_and_contexts() {
     std::env::set_var("DOCKER_API_VERSION", "1.40");
     let pinned = Docker::from_env().unwrap();
     assert_eq!(pinned.negotiated_version(), Some(ApiVersion::new(1, 40)));
-    pinned.version().await.unwrap();
+    pinned.system().version().await.unwrap();
     std::env::remove_var("DOCKER_API_VERSION");
 
     // A context from config.json, with its own TLS material, when
@@ -80,7 +80,7 @@ async fn from_env_follows_the_cli_variables_and_contexts() {
     .unwrap();
     let docker = Docker::from_env().unwrap();
     assert_eq!(docker.host().to_string(), host);
-    let info = docker.info().await.unwrap();
+    let info = docker.system().info().await.unwrap();
     assert!(info
         .docker_root_dir
         .unwrap_or_default()

@@ -131,7 +131,7 @@ async fn concurrent_first_calls_negotiate_once() {
     let calls: Vec<_> = (0..16)
         .map(|_| {
             let d = docker.clone();
-            tokio::spawn(async move { d.info().await })
+            tokio::spawn(async move { d.system().info().await })
         })
         .collect();
     for c in calls {
@@ -180,7 +180,7 @@ async fn a_newer_engine_is_spoken_to_at_our_newest() {
     })
     .await;
     let docker = client(&host);
-    docker.info().await.unwrap();
+    docker.system().info().await.unwrap();
     assert_eq!(docker.negotiated_version(), Some(versions::NEWEST));
     assert!(seen
         .lock()
@@ -199,7 +199,7 @@ async fn an_engine_whose_minimum_is_above_our_newest_is_refused() {
         ..Default::default()
     })
     .await;
-    let err = client(&host).info().await.unwrap_err();
+    let err = client(&host).system().info().await.unwrap_err();
     let text = err.to_string();
     assert!(matches!(err, Error::VersionMismatch { .. }), "{err:?}");
     assert!(
@@ -217,7 +217,7 @@ async fn an_engine_older_than_our_oldest_is_refused() {
         ..Default::default()
     })
     .await;
-    let err = client(&host).info().await.unwrap_err();
+    let err = client(&host).system().info().await.unwrap_err();
     assert!(
         err.to_string().contains("1.12") && err.to_string().contains(&versions::OLDEST.to_string()),
         "{err}"
@@ -237,7 +237,7 @@ async fn a_silent_engine_times_out_with_a_typed_error() {
         .response_timeout(Duration::from_millis(300))
         .build()
         .unwrap();
-    match docker.info().await {
+    match docker.system().info().await {
         Err(Error::Timeout { after, .. }) => assert_eq!(after, Duration::from_millis(300)),
         other => panic!("{other:?}"),
     }
@@ -257,7 +257,8 @@ async fn waiting_on_a_container_is_not_cut_by_the_response_timeout() {
         .build()
         .unwrap();
     let exit = docker
-        .wait_container("c", docker_engine::containers::WaitCondition::NotRunning)
+        .containers()
+        .wait("c", &Default::default())
         .await
         .unwrap();
     assert_eq!(exit.status_code, 7);
@@ -293,7 +294,7 @@ async fn request_spans_are_recorded_when_a_subscriber_listens() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
     let (host, _) = fake_engine(Behaviour::default()).await;
-    client(&host).info().await.unwrap();
+    client(&host).system().info().await.unwrap();
     let out = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
     assert!(out.contains("docker.request"), "{out}");
     assert!(

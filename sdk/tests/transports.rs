@@ -4,7 +4,7 @@
 
 mod common;
 
-use docker_engine::containers::{ContainerCreate, LogsOptions, WaitCondition};
+use docker_engine::containers::{ContainerCreate, LogsOptions, WaitOptions};
 use docker_engine::{Docker, Error, Pem, TlsSettings};
 
 use common::{setup_var, unique, IMAGE, LABEL};
@@ -23,7 +23,7 @@ async fn unix_socket() {
         .unwrap()
         .build()
         .unwrap();
-    assert!(docker.ping().await.unwrap().api_version.is_some());
+    assert!(docker.system().ping().await.unwrap().api_version.is_some());
 }
 
 mod docker {
@@ -50,8 +50,8 @@ async fn tcp_with_mutual_tls() {
         return;
     };
     let docker = tls_client(&certs, &host);
-    docker.ping().await.unwrap();
-    let info = docker.info().await.unwrap();
+    docker.system().ping().await.unwrap();
+    let info = docker.system().info().await.unwrap();
     // It is the second engine, with its own data root.
     assert!(
         info.docker_root_dir
@@ -81,7 +81,7 @@ async fn tls_with_a_wrong_ca_is_refused() {
         .tls(tls)
         .build()
         .unwrap();
-    match docker.ping().await {
+    match docker.system().ping().await {
         Err(e @ Error::Transport { .. }) => {
             let chain = format!("{:?}", e);
             assert!(chain.to_lowercase().contains("certificate"), "{chain}");
@@ -106,7 +106,10 @@ async fn tls_without_a_client_certificate_is_refused_by_the_engine() {
         .tls(tls)
         .build()
         .unwrap();
-    assert!(matches!(docker.ping().await, Err(Error::Transport { .. })));
+    assert!(matches!(
+        docker.system().ping().await,
+        Err(Error::Transport { .. })
+    ));
 }
 
 #[tokio::test]
@@ -136,8 +139,8 @@ async fn ssh_via_dial_stdio() {
         .ssh_program(program)
         .build()
         .unwrap();
-    docker.ping().await.unwrap();
-    let version = docker.version().await.unwrap();
+    docker.system().ping().await.unwrap();
+    let version = docker.system().version().await.unwrap();
     assert!(version.api_version.is_some());
 
     // A stream over ssh: a container's logs.
@@ -145,16 +148,18 @@ async fn ssh_via_dial_stdio() {
         .name(unique("sdk-ssh"))
         .label(LABEL, "true")
         .cmd(["echo", "over ssh"]);
-    let created = docker.create_container(&spec).await.unwrap();
+    let created = docker.containers().create(&spec).await.unwrap();
     common::with_container(&docker, &created.id, async {
-        docker.start_container(&created.id).await.unwrap();
+        docker.containers().start(&created.id).await.unwrap();
         let exit = docker
-            .wait_container(&created.id, WaitCondition::NotRunning)
+            .containers()
+            .wait(&created.id, &WaitOptions::default())
             .await
             .unwrap();
         assert_eq!(exit.status_code, 0);
         let logs = docker
-            .container_logs(&created.id, &LogsOptions::default())
+            .containers()
+            .logs(&created.id, &LogsOptions::default())
             .await
             .unwrap();
         let (out, _) = docker_engine::streams::collect(logs).await.unwrap();
@@ -175,7 +180,7 @@ async fn ssh_failures_say_what_ssh_said() {
         .ssh_program(program)
         .build()
         .unwrap();
-    match docker.ping().await {
+    match docker.system().ping().await {
         Err(e @ Error::Transport { .. }) => {
             let text = e.to_string();
             assert!(

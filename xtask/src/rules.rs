@@ -532,7 +532,6 @@ fn upgrade_endpoints(spec: &mut Value, _: &Ctx) -> Result<usize> {
         if !UPGRADES.contains(&id) {
             return Ok(());
         }
-        op.insert("x-dropshot-websocket".into(), json!({}));
         let responses = op
             .get_mut("responses")
             .and_then(Value::as_object_mut)

@@ -37,7 +37,7 @@ pub fn setup_var(name: &str) -> Option<String> {
 /// A client for the main engine, configured from the environment.
 pub async fn docker() -> Option<Docker> {
     let docker = Docker::from_env().expect("client from the environment");
-    match docker.ping().await {
+    match docker.system().ping().await {
         Ok(_) => Some(docker),
         Err(e) => {
             unavailable(&format!("no Docker engine at {} ({e})", docker.host()));
@@ -70,7 +70,8 @@ pub async fn with_container<F: std::future::Future<Output = ()>>(
     )
     .await;
     let removed = docker
-        .remove_container(
+        .containers()
+        .remove(
             id,
             &docker_engine::containers::RemoveOptions::default().force(true),
         )

@@ -10,13 +10,15 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 use bytes::Bytes;
-use futures_util::{Stream, StreamExt};
+use futures_util::StreamExt;
 use progenitor_client::ResponseValue;
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
-use crate::client::{Answer, Docker, Op};
+use super::Containers;
+use crate::client::Answer;
 use crate::error::{BoxError, Error, Result};
+use crate::streams::{Body, ByteStream};
 
 const CHUNK: usize = 64 * 1024;
 const IN_FLIGHT: usize = 4;
@@ -45,7 +47,7 @@ impl PathStat {
     }
 }
 
-fn path_stat(headers: &reqwest::header::HeaderMap) -> Result<PathStat> {
+fn path_stat(headers: &http::HeaderMap) -> Result<PathStat> {
     let value = headers
         .get("x-docker-container-path-stat")
         .ok_or_else(|| Error::Engine {
@@ -63,7 +65,7 @@ fn path_stat(headers: &reqwest::header::HeaderMap) -> Result<PathStat> {
     serde_json::from_slice(&decoded).map_err(|e| Error::decode("path stat header", &decoded, e))
 }
 
-/// Options for [`Docker::put_archive`].
+/// Options for [`Containers::put_archive`].
 #[derive(Clone, Copy, Debug, Default)]
 #[must_use]
 pub struct PutArchiveOptions {
@@ -140,17 +142,12 @@ impl Read for ChannelReader {
     }
 }
 
-impl Docker {
+impl Containers<'_> {
     /// What is at `path` in a container (`HEAD /containers/{id}/archive`).
     pub async fn archive_info(&self, id: &str, path: &str) -> Result<PathStat> {
-        const OP: Op = Op {
-            id: "ContainerArchiveInfo",
-            method: "HEAD",
-            path: "/containers/{id}/archive",
-            answer: Answer::Prompt,
-        };
         let r = self
-            .call(OP, &[], None, async |c| {
+            .docker
+            .call(Answer::Prompt, async |c| {
                 c.container_archive_info(id, path).await
             })
             .await?;
@@ -159,25 +156,15 @@ impl Docker {
 
     /// `path` in a container as a tar stream, with what the engine says
     /// about it.
-    pub async fn get_archive(
-        &self,
-        id: &str,
-        path: &str,
-    ) -> Result<(
-        PathStat,
-        impl Stream<Item = reqwest::Result<Bytes>> + Unpin + use<>,
-    )> {
-        const OP: Op = Op {
-            id: "ContainerArchive",
-            method: "GET",
-            path: "/containers/{id}/archive",
-            answer: Answer::Stream,
-        };
+    pub async fn archive(&self, id: &str, path: &str) -> Result<(PathStat, ByteStream)> {
         let r = self
-            .call(OP, &[], None, async |c| c.container_archive(id, path).await)
+            .docker
+            .call(Answer::Stream, async |c| {
+                c.container_archive(id, path).await
+            })
             .await?;
         let stat = path_stat(r.headers())?;
-        Ok((stat, r.into_inner().into_inner()))
+        Ok((stat, ByteStream::new(r.into_inner(), "the archive")))
     }
 
     /// Extracts a tar stream into the directory `path` of a container. The
@@ -186,36 +173,23 @@ impl Docker {
         &self,
         id: &str,
         path: &str,
-        tar: reqwest::Body,
+        tar: Body,
         opts: &PutArchiveOptions,
     ) -> Result<()> {
-        const OP: Op = Op {
-            id: "PutContainerArchive",
-            method: "PUT",
-            path: "/containers/{id}/archive",
-            answer: Answer::Unbounded,
-        };
         let flag = |b: bool| b.then_some("true");
-        let params: Vec<&str> = [
-            ("noOverwriteDirNonDir", opts.no_overwrite_dir_non_dir),
-            ("copyUIDGID", opts.copy_uid_gid),
-        ]
-        .iter()
-        .filter(|(_, set)| *set)
-        .map(|(n, _)| *n)
-        .collect();
-        self.call(OP, &params, None, async |c| {
-            c.put_container_archive(
-                id,
-                flag(opts.copy_uid_gid),
-                flag(opts.no_overwrite_dir_non_dir),
-                path,
-                tar,
-            )
+        self.docker
+            .call(Answer::Unbounded, async |c| {
+                c.put_container_archive(
+                    id,
+                    flag(opts.copy_uid_gid),
+                    flag(opts.no_overwrite_dir_non_dir),
+                    path,
+                    tar.0,
+                )
+                .await
+            })
             .await
-        })
-        .await
-        .map(|_: ResponseValue<()>| ())
+            .map(|_: ResponseValue<()>| ())
     }
 
     /// Copies a host file or directory into the directory `dest_dir` of a
@@ -263,7 +237,7 @@ impl Docker {
             .put_archive(
                 id,
                 dest_dir,
-                reqwest::Body::wrap_stream(stream),
+                Body::from_stream(stream),
                 &PutArchiveOptions::default(),
             )
             .await;
@@ -281,7 +255,7 @@ impl Docker {
     /// Copies `src` from a container into the host directory `dest_dir`
     /// (as `docker cp CONTAINER:SRC DIR`), unpacking while it arrives.
     pub async fn copy_out(&self, id: &str, src: &str, dest_dir: &Path) -> Result<PathStat> {
-        let (stat, mut stream) = self.get_archive(id, src).await?;
+        let (stat, mut stream) = self.archive(id, src).await?;
         let (tx, rx) = mpsc::channel::<std::result::Result<Bytes, std::io::Error>>(IN_FLIGHT);
         let dest = dest_dir.to_path_buf();
         let unpacker = tokio::task::spawn_blocking(move || {

@@ -3,11 +3,10 @@
 
 use bytes::Bytes;
 
-use crate::client::Docker;
-use crate::containers::{AttachOptions, ContainerCreate, RemoveOptions, WaitCondition};
+use super::{AttachOptions, ContainerCreate, Containers, RemoveOptions, WaitOptions};
 use crate::error::Result;
 
-/// What [`Docker::run`] does besides creating the container.
+/// What [`Containers::run`] does besides creating the container.
 #[derive(Clone, Debug, Default)]
 #[must_use]
 pub struct RunOptions {
@@ -52,7 +51,7 @@ impl RunOutput {
     }
 }
 
-impl Docker {
+impl Containers<'_> {
     /// Runs a container to completion and returns its exit code and output.
     ///
     /// The order makes it race-free: create, then attach (so no output is
@@ -61,11 +60,16 @@ impl Docker {
     /// [`RunOptions::remove`] the container is removed afterwards even when
     /// something failed.
     ///
+    /// # Errors
+    /// Those of [`Containers::create`], [`Containers::attach`],
+    /// [`Containers::start`] and [`Containers::wait`]; a non-zero exit is
+    /// not an error.
+    ///
     /// ```no_run
     /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
-    /// use docker_engine::containers::ContainerCreate;
-    /// use docker_engine::run::RunOptions;
+    /// use docker_engine::containers::{ContainerCreate, RunOptions};
     /// let out = docker
+    ///     .containers()
     ///     .run(&ContainerCreate::new("busybox").command_line("sh -c 'echo hi; exit 3'"), &RunOptions::default().remove(true))
     ///     .await?;
     /// assert_eq!((out.exit_code, &out.stdout[..]), (3, &b"hi\n"[..]));
@@ -76,12 +80,12 @@ impl Docker {
         if opts.stdin.is_some() {
             spec = spec.open_stdin(true);
         }
-        let created = self.create_container(&spec).await?;
+        let created = self.create(&spec).await?;
         let id = created.id;
         let outcome = self.run_created(&id, opts).await;
         if opts.remove {
             let removed = self
-                .remove_container(&id, &RemoveOptions::default().force(true))
+                .remove(&id, &RemoveOptions::default().force(true))
                 .await;
             if let (Ok(_), Err(e)) = (&outcome, removed) {
                 return Err(e);
@@ -101,16 +105,12 @@ impl Docker {
         &self,
         id: &str,
         opts: &RunOptions,
-    ) -> Result<(
-        docker_engine_raw::types::ContainerWaitResponse,
-        Bytes,
-        Bytes,
-    )> {
+    ) -> Result<(crate::models::ContainerWaitResponse, Bytes, Bytes)> {
         let attached = self
-            .attach_container(id, &AttachOptions::default().stdin(opts.stdin.is_some()))
+            .attach(id, &AttachOptions::default().stdin(opts.stdin.is_some()))
             .await?;
         let (input, output) = attached.split();
-        self.start_container(id).await?;
+        self.start(id).await?;
         let (out, err) = crate::attach::feed_and_collect(
             input,
             output,
@@ -119,7 +119,7 @@ impl Docker {
         )
         .await?;
         // The output has ended, so the container has exited or is exiting.
-        let exit = self.wait_container(id, WaitCondition::NotRunning).await?;
+        let exit = self.wait(id, &WaitOptions::default()).await?;
         Ok((exit, out, err))
     }
 }

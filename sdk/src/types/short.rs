@@ -1,8 +1,11 @@
-//! Parsers for the short forms the Docker CLI and docker-py accept: shell
-//! command lines, port publications, bind and mount strings, sizes and
-//! durations. Each returns [`Error::InvalidInput`] with a reason on bad
-//! input, never panics.
+//! The short forms the Docker CLI and docker-py accept, as types that
+//! parse from them (`FromStr`): shell command lines ([`CommandLine`]),
+//! sizes ([`ByteSize`]), port publications ([`PortPublish`]) and binds
+//! ([`Bind`]). Bad input is [`Error::InvalidInput`] with a reason, never a
+//! panic.
 
+use std::fmt;
+use std::str::FromStr;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
@@ -13,11 +16,35 @@ use crate::error::{Error, Result};
 /// character. No expansion happens.
 ///
 /// ```
-/// use docker_engine::helpers::split_command;
-/// assert_eq!(split_command(r#"sh -c 'echo "a b"' x\ y"#).unwrap(), ["sh", "-c", "echo \"a b\"", "x y"]);
-/// assert!(split_command("echo 'unclosed").is_err());
+/// use docker_engine::types::CommandLine;
+/// let cmd: CommandLine = r#"sh -c 'echo "a b"' x\ y"#.parse()?;
+/// assert_eq!(cmd.words(), ["sh", "-c", "echo \"a b\"", "x y"]);
+/// assert!("echo 'unclosed".parse::<CommandLine>().is_err());
+/// # Ok::<(), docker_engine::Error>(())
 /// ```
-pub fn split_command(line: &str) -> Result<Vec<String>> {
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct CommandLine(Vec<String>);
+
+impl CommandLine {
+    /// The words, in order.
+    pub fn words(&self) -> &[String] {
+        &self.0
+    }
+
+    /// The words, owned.
+    pub fn into_words(self) -> Vec<String> {
+        self.0
+    }
+}
+
+impl FromStr for CommandLine {
+    type Err = Error;
+    fn from_str(line: &str) -> Result<Self> {
+        split_command(line).map(CommandLine)
+    }
+}
+
+pub(crate) fn split_command(line: &str) -> Result<Vec<String>> {
     let mut words = Vec::new();
     let mut word = String::new();
     let mut in_word = false;
@@ -100,12 +127,41 @@ pub fn split_command(line: &str) -> Result<Vec<String>> {
 /// case) are powers of 1024.
 ///
 /// ```
-/// use docker_engine::helpers::parse_bytes;
-/// assert_eq!(parse_bytes("512m").unwrap(), 512 * 1024 * 1024);
-/// assert_eq!(parse_bytes("1.5G").unwrap(), 3 * 512 * 1024 * 1024);
-/// assert!(parse_bytes("12x").is_err());
+/// use docker_engine::types::ByteSize;
+/// assert_eq!("512m".parse::<ByteSize>()?.bytes(), 512 * 1024 * 1024);
+/// assert_eq!("1.5G".parse::<ByteSize>()?.bytes(), 3 * 512 * 1024 * 1024);
+/// assert!("12x".parse::<ByteSize>().is_err());
+/// # Ok::<(), docker_engine::Error>(())
 /// ```
-pub fn parse_bytes(s: &str) -> Result<i64> {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ByteSize(i64);
+
+impl ByteSize {
+    /// A size in bytes.
+    pub const fn new(bytes: i64) -> Self {
+        ByteSize(bytes)
+    }
+
+    /// The number of bytes.
+    pub const fn bytes(self) -> i64 {
+        self.0
+    }
+}
+
+impl FromStr for ByteSize {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        parse_bytes(s).map(ByteSize)
+    }
+}
+
+impl fmt::Display for ByteSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+pub(crate) fn parse_bytes(s: &str) -> Result<i64> {
     let bad = |why: &str| Error::invalid_input(format!("size `{s}`: {why}"));
     let t = s.trim().to_ascii_lowercase();
     let t = t
@@ -140,7 +196,7 @@ pub fn parse_bytes(s: &str) -> Result<i64> {
 
 /// A duration as the engine takes it in health checks and stop timeouts:
 /// whole nanoseconds.
-pub fn duration_nanos(d: Duration) -> Result<i64> {
+pub(crate) fn duration_nanos(d: Duration) -> Result<i64> {
     i64::try_from(d.as_nanos())
         .map_err(|_| Error::invalid_input(format!("duration {d:?} is too long")))
 }
@@ -157,17 +213,37 @@ pub struct PortMapping {
     pub host_port: String,
 }
 
-/// Parses a port publication into one mapping per port (ranges expand).
+/// A port publication as `docker run -p` takes it, one mapping per port
+/// (ranges expand).
 ///
 /// ```
-/// use docker_engine::helpers::parse_port_spec;
-/// let m = parse_port_spec("127.0.0.1:8080-8081:80-81/udp").unwrap();
+/// use docker_engine::types::PortPublish;
+/// let p: PortPublish = "127.0.0.1:8080-8081:80-81/udp".parse()?;
+/// let m = p.mappings();
 /// assert_eq!(m.len(), 2);
 /// assert_eq!((m[1].container_port.as_str(), m[1].host_ip.as_str(), m[1].host_port.as_str()), ("81/udp", "127.0.0.1", "8081"));
-/// assert_eq!(parse_port_spec("80").unwrap()[0].host_port, "");
-/// assert!(parse_port_spec("8080:80/icmp").is_err());
+/// assert_eq!("80".parse::<PortPublish>()?.mappings()[0].host_port, "");
+/// assert!("8080:80/icmp".parse::<PortPublish>().is_err());
+/// # Ok::<(), docker_engine::Error>(())
 /// ```
-pub fn parse_port_spec(spec: &str) -> Result<Vec<PortMapping>> {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortPublish(Vec<PortMapping>);
+
+impl PortPublish {
+    /// One mapping per published port.
+    pub fn mappings(&self) -> &[PortMapping] {
+        &self.0
+    }
+}
+
+impl FromStr for PortPublish {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        parse_port_spec(s).map(PortPublish)
+    }
+}
+
+pub(crate) fn parse_port_spec(spec: &str) -> Result<Vec<PortMapping>> {
     let bad = |why: &str| Error::invalid_input(format!("port `{spec}`: {why}"));
     let (rest, proto) = match spec.rsplit_once('/') {
         Some((r, p)) => (r, p.to_ascii_lowercase()),
@@ -241,9 +317,20 @@ pub fn parse_port_spec(spec: &str) -> Result<Vec<PortMapping>> {
         .collect())
 }
 
-/// A bind as `docker run -v` takes it: `source:target[:options]`.
+/// A bind as `docker run -v` takes it: `source:target[:options]`, where
+/// either path may be a Windows path with a drive letter.
+///
+/// ```
+/// use docker_engine::types::Bind;
+/// let b: Bind = "/srv/data:/data:ro".parse()?;
+/// assert!(b.read_only && b.is_host_path());
+/// let w: Bind = r"C:\data:C:\app:rw".parse()?;
+/// assert_eq!((w.source.as_str(), w.target.as_str(), w.read_only), (r"C:\data", r"C:\app", false));
+/// assert_eq!("cache:/var/cache".parse::<Bind>()?.is_host_path(), false);
+/// # Ok::<(), docker_engine::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BindSpec {
+pub struct Bind {
     /// A host path or a volume name.
     pub source: String,
     /// The path in the container.
@@ -254,7 +341,14 @@ pub struct BindSpec {
     pub options: Vec<String>,
 }
 
-impl BindSpec {
+impl FromStr for Bind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        parse_bind(s)
+    }
+}
+
+impl Bind {
     /// Whether the source is a host path (else it is a volume name).
     pub fn is_host_path(&self) -> bool {
         self.source.starts_with('/')
@@ -287,16 +381,7 @@ fn is_windows_path(s: &str) -> bool {
 
 /// Splits `source:target[:options]`, where either path may be a Windows
 /// path with a drive letter (`C:\data:D:\data:ro`).
-///
-/// ```
-/// use docker_engine::helpers::parse_bind;
-/// let b = parse_bind("/srv/data:/data:ro").unwrap();
-/// assert!(b.read_only && b.is_host_path());
-/// let w = parse_bind(r"C:\data:C:\app:rw").unwrap();
-/// assert_eq!((w.source.as_str(), w.target.as_str(), w.read_only), (r"C:\data", r"C:\app", false));
-/// assert_eq!(parse_bind("cache:/var/cache").unwrap().is_host_path(), false);
-/// ```
-pub fn parse_bind(spec: &str) -> Result<BindSpec> {
+pub(crate) fn parse_bind(spec: &str) -> Result<Bind> {
     let bad = |why: &str| Error::invalid_input(format!("bind `{spec}`: {why}"));
     // Cut into fields at `:` that does not belong to a drive letter.
     let mut fields = Vec::new();
@@ -344,7 +429,7 @@ pub fn parse_bind(spec: &str) -> Result<BindSpec> {
             other => rest.push(other.to_string()),
         }
     }
-    Ok(BindSpec {
+    Ok(Bind {
         source: source.into(),
         target: target.into(),
         read_only,
