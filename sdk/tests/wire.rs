@@ -1,0 +1,661 @@
+//! What goes on the wire for each SDK option, captured by a fake engine
+//! that records every request exactly as it arrived: one row per option,
+//! set alone, with its exact effect (query parameters, body fields); unset
+//! options send nothing. And the version gate judging the request that is
+//! sent: on an engine at API 1.29, `wait` and `run` work (the default wait
+//! condition is not sent), while a condition that needs 1.30 is refused
+//! with nothing sent.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use docker_engine::containers::{
+    ContainerCreate, KillOptions, ListOptions, LogsOptions, PruneOptions, RemoveOptions,
+    RunOptions, StatsOptions, StopOptions, TopOptions, WaitCondition, WaitOptions,
+};
+use docker_engine::exec::ExecCreate;
+use docker_engine::versions::ApiVersion;
+use docker_engine::{Docker, Error, VersionSetting};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+#[derive(Clone, Debug)]
+struct Seen {
+    method: String,
+    path: String,
+    query: BTreeMap<String, String>,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+type Log = Arc<Mutex<Vec<Seen>>>;
+
+fn decode(s: &str) -> String {
+    let s = s.replace('+', " ");
+    let mut out = Vec::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// The answer of the fake engine to a request.
+fn answer(method: &str, path: &str, api: &str) -> (String, String, Vec<u8>) {
+    let json = |status: &str, body: &str| {
+        (
+            status.to_string(),
+            "Content-Type: application/json\r\n".to_string(),
+            body.as_bytes().to_vec(),
+        )
+    };
+    let p = path.split_once("/v1.").map(|(_, r)| r).unwrap_or(path);
+    let p = p.split_once('/').map(|(_, r)| r).unwrap_or(p);
+    if path == "/_ping" {
+        return (
+            "200 OK".into(),
+            format!("API-Version: {api}\r\nContent-Type: text/plain\r\n"),
+            b"OK".to_vec(),
+        );
+    }
+    match (method, p) {
+        ("POST", "containers/create") => json("201 Created", r#"{"Id":"abc","Warnings":[]}"#),
+        ("GET", "containers/json") => json("200 OK", "[]"),
+        ("GET", p) if p.ends_with("/top") => json("200 OK", r#"{"Titles":[],"Processes":[]}"#),
+        ("GET", p) if p.ends_with("/stats") => json("200 OK", "{}\n"),
+        ("GET", p) if p.ends_with("/json") => {
+            json("200 OK", r#"{"Id":"abc","Config":{"Tty":false}}"#)
+        }
+        ("GET", p) if p.ends_with("/logs") => (
+            "200 OK".into(),
+            "Content-Type: application/vnd.docker.multiplexed-stream\r\n".into(),
+            Vec::new(),
+        ),
+        ("POST", p) if p.ends_with("/wait") => json("200 OK", r#"{"StatusCode":0}"#),
+        ("POST", p) if p.ends_with("/prune") => json("200 OK", "{}"),
+        ("POST", p) if p.ends_with("/exec") => json("201 Created", r#"{"Id":"e1"}"#),
+        ("POST", _) | ("DELETE", _) => ("204 No Content".into(), String::new(), Vec::new()),
+        _ => json("404 Not Found", r#"{"message":"no such thing"}"#),
+    }
+}
+
+/// A fake engine at API `api` that records every request.
+async fn fake_engine(api: &'static str) -> (String, Log) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let log: Log = Arc::default();
+    let seen = log.clone();
+    tokio::spawn(async move {
+        while let Ok((conn, _)) = listener.accept().await {
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let mut conn = BufReader::new(conn);
+                loop {
+                    let mut line = String::new();
+                    if conn.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let mut headers = Vec::new();
+                    let mut len = 0usize;
+                    loop {
+                        let mut h = String::new();
+                        conn.read_line(&mut h).await.unwrap();
+                        let h = h.trim_end();
+                        if h.is_empty() {
+                            break;
+                        }
+                        let (k, v) = h.split_once(':').unwrap();
+                        if k.eq_ignore_ascii_case("content-length") {
+                            len = v.trim().parse().unwrap();
+                        }
+                        headers.push((k.to_ascii_lowercase(), v.trim().to_string()));
+                    }
+                    let mut body = vec![0; len];
+                    conn.read_exact(&mut body).await.unwrap();
+                    let mut parts = line.split(' ');
+                    let method = parts.next().unwrap().to_string();
+                    let target = parts.next().unwrap().to_string();
+                    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+                    let query = query
+                        .split('&')
+                        .filter(|kv| !kv.is_empty())
+                        .map(|kv| {
+                            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                            (decode(k), decode(v))
+                        })
+                        .collect();
+                    let upgrade = headers.iter().any(|(k, _)| k == "upgrade");
+                    seen.lock().unwrap().push(Seen {
+                        method: method.clone(),
+                        path: path.to_string(),
+                        query,
+                        headers,
+                        body,
+                    });
+                    if upgrade && path.ends_with("/attach") {
+                        // Docker's hijack: 101, then one stdout frame, then
+                        // the end of the output.
+                        let mut out = b"HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n".to_vec();
+                        out.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 3]);
+                        out.extend_from_slice(b"hi\n");
+                        conn.get_mut().write_all(&out).await.unwrap();
+                        let _ = conn.get_mut().shutdown().await;
+                        return;
+                    }
+                    let (status, extra, payload) = answer(&method, path, api);
+                    let head = format!(
+                        "HTTP/1.1 {status}\r\n{extra}Content-Length: {}\r\n\r\n",
+                        payload.len()
+                    );
+                    conn.get_mut().write_all(head.as_bytes()).await.unwrap();
+                    conn.get_mut().write_all(&payload).await.unwrap();
+                }
+            });
+        }
+    });
+    (format!("tcp://{addr}"), log)
+}
+
+fn client(host: &str, version: Option<(u16, u16)>) -> Docker {
+    let mut b = Docker::builder().host(host).unwrap();
+    if let Some((major, minor)) = version {
+        b = b.version(VersionSetting::Fixed(ApiVersion::new(major, minor)));
+    }
+    b.build().unwrap()
+}
+
+/// The requests after negotiation (pings are left out).
+fn taken(log: &Log) -> Vec<Seen> {
+    std::mem::take(&mut *log.lock().unwrap())
+        .into_iter()
+        .filter(|s| s.path != "/_ping")
+        .collect()
+}
+
+fn query(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+type Call = for<'a> fn(
+    &'a Docker,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = docker_engine::Result<()>> + 'a>,
+>;
+
+macro_rules! call {
+    (|$d:ident| $body:expr) => {{
+        fn f<'a>(
+            $d: &'a Docker,
+        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = docker_engine::Result<()>> + 'a>>
+        {
+            Box::pin(async move {
+                $body.await?;
+                Ok(())
+            })
+        }
+        f as Call
+    }};
+}
+
+#[tokio::test]
+async fn every_option_has_exactly_its_effect_on_the_query() {
+    let (host, log) = fake_engine("1.44").await;
+    let docker = client(&host, Some((1, 44)));
+    let rows: Vec<(&str, Call, &str, &str, Vec<(&str, &str)>)> = vec![
+        (
+            "list, nothing set",
+            call!(|d| d.containers().list(&ListOptions::default())),
+            "GET",
+            "/containers/json",
+            vec![],
+        ),
+        (
+            "list all",
+            call!(|d| d.containers().list(&ListOptions::default().all(true))),
+            "GET",
+            "/containers/json",
+            vec![("all", "true")],
+        ),
+        (
+            "list limit",
+            call!(|d| d.containers().list(&ListOptions::default().limit(3))),
+            "GET",
+            "/containers/json",
+            vec![("limit", "3")],
+        ),
+        (
+            "list size",
+            call!(|d| d.containers().list(&ListOptions::default().size(true))),
+            "GET",
+            "/containers/json",
+            vec![("size", "true")],
+        ),
+        (
+            "list label",
+            call!(|d| d.containers().list(&ListOptions::default().label("a=b"))),
+            "GET",
+            "/containers/json",
+            vec![("filters", r#"{"label":["a=b"]}"#)],
+        ),
+        (
+            "list all(false)",
+            call!(|d| d.containers().list(&ListOptions::default().all(false))),
+            "GET",
+            "/containers/json",
+            vec![],
+        ),
+        (
+            "top, nothing set",
+            call!(|d| d.containers().top("abc", &TopOptions::default())),
+            "GET",
+            "/containers/abc/top",
+            vec![],
+        ),
+        (
+            "top ps_args",
+            call!(|d| d
+                .containers()
+                .top("abc", &TopOptions::default().ps_args("aux"))),
+            "GET",
+            "/containers/abc/top",
+            vec![("ps_args", "aux")],
+        ),
+        (
+            "stop, nothing set",
+            call!(|d| d.containers().stop("abc", &StopOptions::default())),
+            "POST",
+            "/containers/abc/stop",
+            vec![],
+        ),
+        (
+            "stop timeout",
+            call!(|d| d
+                .containers()
+                .stop("abc", &StopOptions::default().timeout(5))),
+            "POST",
+            "/containers/abc/stop",
+            vec![("t", "5")],
+        ),
+        (
+            "stop signal",
+            call!(|d| d
+                .containers()
+                .stop("abc", &StopOptions::default().signal("SIGINT"))),
+            "POST",
+            "/containers/abc/stop",
+            vec![("signal", "SIGINT")],
+        ),
+        (
+            "restart timeout",
+            call!(|d| d
+                .containers()
+                .restart("abc", &StopOptions::default().timeout(2))),
+            "POST",
+            "/containers/abc/restart",
+            vec![("t", "2")],
+        ),
+        (
+            "kill, nothing set",
+            call!(|d| d.containers().kill("abc", &KillOptions::default())),
+            "POST",
+            "/containers/abc/kill",
+            vec![],
+        ),
+        (
+            "kill signal",
+            call!(|d| d
+                .containers()
+                .kill("abc", &KillOptions::default().signal("SIGHUP"))),
+            "POST",
+            "/containers/abc/kill",
+            vec![("signal", "SIGHUP")],
+        ),
+        (
+            "stats",
+            call!(|d| d.containers().stats("abc", &StatsOptions::default())),
+            "GET",
+            "/containers/abc/stats",
+            vec![("stream", "false")],
+        ),
+        (
+            "stats one_shot",
+            call!(|d| d
+                .containers()
+                .stats("abc", &StatsOptions::default().one_shot(true))),
+            "GET",
+            "/containers/abc/stats",
+            vec![("stream", "false"), ("one-shot", "true")],
+        ),
+        (
+            "wait, nothing set",
+            call!(|d| d.containers().wait("abc", &WaitOptions::default())),
+            "POST",
+            "/containers/abc/wait",
+            vec![],
+        ),
+        (
+            "wait next-exit",
+            call!(|d| d.containers().wait(
+                "abc",
+                &WaitOptions::default().condition(WaitCondition::NextExit)
+            )),
+            "POST",
+            "/containers/abc/wait",
+            vec![("condition", "next-exit")],
+        ),
+        (
+            "wait removed",
+            call!(|d| d.containers().wait(
+                "abc",
+                &WaitOptions::default().condition(WaitCondition::Removed)
+            )),
+            "POST",
+            "/containers/abc/wait",
+            vec![("condition", "removed")],
+        ),
+        (
+            "remove, nothing set",
+            call!(|d| d.containers().remove("abc", &RemoveOptions::default())),
+            "DELETE",
+            "/containers/abc",
+            vec![],
+        ),
+        (
+            "remove force",
+            call!(|d| d
+                .containers()
+                .remove("abc", &RemoveOptions::default().force(true))),
+            "DELETE",
+            "/containers/abc",
+            vec![("force", "true")],
+        ),
+        (
+            "remove volumes",
+            call!(|d| d
+                .containers()
+                .remove("abc", &RemoveOptions::default().volumes(true))),
+            "DELETE",
+            "/containers/abc",
+            vec![("v", "true")],
+        ),
+        (
+            "remove link",
+            call!(|d| d
+                .containers()
+                .remove("abc", &RemoveOptions::default().link(true))),
+            "DELETE",
+            "/containers/abc",
+            vec![("link", "true")],
+        ),
+        (
+            "logs, defaults",
+            call!(|d| d.containers().logs("abc", &LogsOptions::default())),
+            "GET",
+            "/containers/abc/logs",
+            vec![("stdout", "true"), ("stderr", "true")],
+        ),
+        (
+            "logs stdout only",
+            call!(|d| d
+                .containers()
+                .logs("abc", &LogsOptions::default().stderr(false))),
+            "GET",
+            "/containers/abc/logs",
+            vec![("stdout", "true")],
+        ),
+        (
+            "logs follow",
+            call!(|d| d
+                .containers()
+                .logs("abc", &LogsOptions::default().follow(true))),
+            "GET",
+            "/containers/abc/logs",
+            vec![("stdout", "true"), ("stderr", "true"), ("follow", "true")],
+        ),
+        (
+            "logs since",
+            call!(|d| d
+                .containers()
+                .logs("abc", &LogsOptions::default().since(10))),
+            "GET",
+            "/containers/abc/logs",
+            vec![("stdout", "true"), ("stderr", "true"), ("since", "10")],
+        ),
+        (
+            "logs until",
+            call!(|d| d
+                .containers()
+                .logs("abc", &LogsOptions::default().until(20))),
+            "GET",
+            "/containers/abc/logs",
+            vec![("stdout", "true"), ("stderr", "true"), ("until", "20")],
+        ),
+        (
+            "logs timestamps",
+            call!(|d| d
+                .containers()
+                .logs("abc", &LogsOptions::default().timestamps(true))),
+            "GET",
+            "/containers/abc/logs",
+            vec![
+                ("stdout", "true"),
+                ("stderr", "true"),
+                ("timestamps", "true"),
+            ],
+        ),
+        (
+            "logs tail",
+            call!(|d| d.containers().logs("abc", &LogsOptions::default().tail(5))),
+            "GET",
+            "/containers/abc/logs",
+            vec![("stdout", "true"), ("stderr", "true"), ("tail", "5")],
+        ),
+        (
+            "prune, nothing set",
+            call!(|d| d.containers().prune(&PruneOptions::default())),
+            "POST",
+            "/containers/prune",
+            vec![],
+        ),
+        (
+            "prune label",
+            call!(|d| d.containers().prune(&PruneOptions::default().label("x=1"))),
+            "POST",
+            "/containers/prune",
+            vec![("filters", r#"{"label":["x=1"]}"#)],
+        ),
+        (
+            "create name",
+            call!(|d| d
+                .containers()
+                .create(&ContainerCreate::new("busybox").name("web"))),
+            "POST",
+            "/containers/create",
+            vec![("name", "web")],
+        ),
+        (
+            "create platform",
+            call!(|d| d
+                .containers()
+                .create(&ContainerCreate::new("busybox").platform("linux/amd64"))),
+            "POST",
+            "/containers/create",
+            vec![("platform", "linux/amd64")],
+        ),
+    ];
+    for (what, f, method, path, expected) in rows {
+        f(&docker).await.unwrap_or_else(|e| panic!("{what}: {e}"));
+        let seen = taken(&log);
+        let [req] = seen.as_slice() else {
+            panic!("{what}: {} requests: {seen:#?}", seen.len());
+        };
+        assert_eq!(
+            (req.method.as_str(), req.path.as_str()),
+            (method, format!("/v1.44{path}").as_str()),
+            "{what}"
+        );
+        assert_eq!(req.query, query(&expected), "{what}");
+    }
+}
+
+/// The JSON body of the one request `f` sends.
+async fn body_of(docker: &Docker, log: &Log, f: Call) -> serde_json::Value {
+    f(docker).await.unwrap();
+    let seen = taken(log);
+    let req = seen
+        .iter()
+        .find(|s| !s.body.is_empty())
+        .expect("a request with a body");
+    serde_json::from_slice(&req.body).unwrap()
+}
+
+#[tokio::test]
+async fn create_bodies_carry_exactly_what_was_set_as_the_cli_sends_it() {
+    let (host, log) = fake_engine("1.44").await;
+    let docker = client(&host, Some((1, 44)));
+    let body = body_of(
+        &docker,
+        &log,
+        call!(|d| d.containers().create(&ContainerCreate::new("busybox"))),
+    )
+    .await;
+    assert_eq!(body, serde_json::json!({ "Image": "busybox" }));
+
+    // A published port: `{}` per exposed port, as the CLI sends it.
+    let body = body_of(
+        &docker,
+        &log,
+        call!(|d| d
+            .containers()
+            .create(&ContainerCreate::new("busybox").publish("127.0.0.1:8080:80/udp"))),
+    )
+    .await;
+    assert_eq!(body["ExposedPorts"], serde_json::json!({ "80/udp": {} }));
+    assert_eq!(
+        body["HostConfig"]["PortBindings"],
+        serde_json::json!({ "80/udp": [{ "HostIp": "127.0.0.1", "HostPort": "8080" }] })
+    );
+
+    let body = body_of(
+        &docker,
+        &log,
+        call!(|d| d.containers().create(
+            &ContainerCreate::new("busybox")
+                .command_line("sh -c 'echo hi'")
+                .env("A", "1")
+                .label("k", "v")
+                .bind("/src:/dst:ro")
+                .memory("512m")
+        )),
+    )
+    .await;
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "Image": "busybox",
+            "Cmd": ["sh", "-c", "echo hi"],
+            "Env": ["A=1"],
+            "Labels": { "k": "v" },
+            "HostConfig": { "Binds": ["/src:/dst:ro"], "Memory": 536870912 }
+        })
+    );
+
+    let body = body_of(
+        &docker,
+        &log,
+        call!(|d| d
+            .exec()
+            .create("abc", &ExecCreate::new(["true"]).user("nobody"))),
+    )
+    .await;
+    assert_eq!(
+        body,
+        serde_json::json!({ "AttachStderr": true, "AttachStdout": true, "Cmd": ["true"], "User": "nobody" })
+    );
+}
+
+#[tokio::test]
+async fn on_an_engine_at_1_29_wait_and_run_work_and_a_newer_condition_is_refused_unsent() {
+    let (host, log) = fake_engine("1.29").await;
+    // Negotiated, not pinned: the engine says 1.29.
+    let docker = client(&host, None);
+    let exit = docker
+        .containers()
+        .wait("abc", &WaitOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(exit.status_code, 0);
+    let seen = taken(&log);
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].path, "/v1.29/containers/abc/wait");
+    assert!(seen[0].query.is_empty(), "{:?}", seen[0].query);
+
+    let err = docker
+        .containers()
+        .wait(
+            "abc",
+            &WaitOptions::default().condition(WaitCondition::NextExit),
+        )
+        .await
+        .unwrap_err();
+    match &err {
+        Error::UnsupportedByVersion {
+            what,
+            since,
+            negotiated,
+            ..
+        } => {
+            assert_eq!(what, "parameter `condition` of ContainerWait");
+            assert_eq!(*since, ApiVersion::new(1, 30));
+            assert_eq!(*negotiated, ApiVersion::new(1, 29));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(taken(&log).is_empty(), "nothing may be sent");
+
+    // The whole of `run`: create, attach (Docker's hijack), start, wait,
+    // remove, all at 1.29.
+    let out = docker
+        .containers()
+        .run(
+            &ContainerCreate::new("busybox").cmd(["echo", "hi"]),
+            &RunOptions::default().remove(true),
+        )
+        .await
+        .unwrap();
+    assert_eq!((out.exit_code, &out.stdout[..]), (0, &b"hi\n"[..]));
+    let seen = taken(&log);
+    let lines: Vec<String> = seen
+        .iter()
+        .map(|s| format!("{} {}", s.method, s.path))
+        .collect();
+    assert!(
+        lines.contains(&"POST /v1.29/containers/abc/attach".to_string()),
+        "{lines:?}"
+    );
+    let attach = seen.iter().find(|s| s.path.ends_with("/attach")).unwrap();
+    let header = |name: &str| {
+        attach
+            .headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(header("upgrade"), Some("tcp"));
+    assert_eq!(header("connection"), Some("Upgrade"));
+    assert_eq!(header("sec-websocket-key"), None);
+    let wait = seen.iter().find(|s| s.path.ends_with("/wait")).unwrap();
+    assert!(wait.query.is_empty());
+}
