@@ -201,7 +201,7 @@ macro_rules! call {
         ) -> std::pin::Pin<Box<dyn std::future::Future<Output = docker_engine::Result<()>> + 'a>>
         {
             Box::pin(async move {
-                $body.await?;
+                let _answer = $body.await?;
                 Ok(())
             })
         }
@@ -213,7 +213,14 @@ macro_rules! call {
 async fn every_option_has_exactly_its_effect_on_the_query() {
     let (host, log) = fake_engine("1.44").await;
     let docker = client(&host, Some((1, 44)));
-    let rows: Vec<(&str, Call, &str, &str, Vec<(&str, &str)>)> = vec![
+    type Row = (
+        &'static str,
+        Call,
+        &'static str,
+        &'static str,
+        Vec<(&'static str, &'static str)>,
+    );
+    let rows: Vec<Row> = vec![
         (
             "list, nothing set",
             call!(|d| d.containers().list(&ListOptions::default())),
