@@ -216,6 +216,7 @@ fn direct_deserialize_for_open_structs(file: &mut syn::File) {
     use syn::punctuated::Punctuated;
 
     let mut impls = Vec::new();
+    let mut required_nullable = 0;
     let items = types_module(file);
     for item in items.iter_mut() {
         let syn::Item::Struct(s) = item else { continue };
@@ -262,14 +263,27 @@ fn direct_deserialize_for_open_structs(file: &mut syn::File) {
             if ident == "extra" {
                 continue;
             }
-            let wire = serde_rename(f).unwrap_or_else(|| ident.to_string());
+            check_serde_attrs_understood(f, name);
+            let wire = serde_attr(f, "rename").unwrap_or_else(|| ident.to_string());
             let ty = &f.ty;
+            // typify marks a field that must be present but may be `null`
+            // with `deserialize_with = "Option::deserialize"` (without it,
+            // serde treats a missing `Option` as `None`): such a field is
+            // required, like a non-`Option` one.
+            let must_be_present = match serde_attr(f, "deserialize_with") {
+                None => false,
+                Some(path) if path == "::std::option::Option::deserialize" => {
+                    required_nullable += 1;
+                    true
+                }
+                Some(other) => panic!("{name}.{ident}: deserialize_with = {other} is not handled"),
+            };
             let slot = format_ident!("__f{}", i);
             let variant = format_ident!("F{}", i);
             key_variants.push(quote! { #variant });
             key_arms.push(quote! { #wire => __Key::#variant });
             let optional = matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
-            if optional {
+            if optional && !must_be_present {
                 slots.push(quote! { let mut #slot: #ty = ::std::option::Option::None; });
                 arms.push(quote! { __Key::#variant => { #slot = __map.next_value::<#ty>()?; } });
                 inits.push(quote! { #ident: #slot });
@@ -327,32 +341,79 @@ fn direct_deserialize_for_open_structs(file: &mut syn::File) {
             }
         });
     }
+    // Sites: every struct with `extra` that derived `Deserialize` (all of
+    // them get the direct impl), and the required-nullable fields among
+    // them.
+    assert!(!impls.is_empty(), "no struct with `extra` derives Deserialize");
+    assert!(
+        required_nullable > 0,
+        "no required-nullable field found: typify no longer marks them with deserialize_with"
+    );
     for i in impls {
         items.push(syn::parse2(i).expect("generated impl parses"));
     }
+    // Postcondition: no struct with `extra` derives `Deserialize` any more.
+    for item in items.iter() {
+        let syn::Item::Struct(s) = item else { continue };
+        let syn::Fields::Named(fields) = &s.fields else {
+            continue;
+        };
+        if fields.named.iter().any(|f| f.ident.as_ref().is_some_and(|i| i == "extra")) {
+            let derives = s
+                .attrs
+                .iter()
+                .filter(|a| a.path().is_ident("derive"))
+                .map(|a| quote::ToTokens::to_token_stream(a).to_string())
+                .collect::<String>();
+            assert!(!derives.contains("Deserialize"), "{} still derives Deserialize", s.ident);
+        }
+    }
 }
 
-/// The `rename = "..."` of a field's `#[serde(...)]` attribute.
-fn serde_rename(field: &syn::Field) -> Option<String> {
+/// The string value of `key` in a field's `#[serde(...)]` attributes
+/// (`rename`, `deserialize_with`, ...).
+fn serde_attr(field: &syn::Field, key: &str) -> Option<String> {
+    let mut found = None;
     for attr in &field.attrs {
         if !attr.path().is_ident("serde") {
             continue;
         }
-        let mut rename = None;
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident(key) {
                 let lit: syn::LitStr = meta.value()?.parse()?;
-                rename = Some(lit.value());
+                found = Some(lit.value());
             } else if meta.input.peek(syn::Token![=]) {
                 let _: syn::Expr = meta.value()?.parse()?;
             }
             Ok(())
-        });
-        if rename.is_some() {
-            return rename;
-        }
+        })
+        .expect("typify's serde attributes parse");
     }
-    None
+    found
+}
+
+/// The serde field attributes the direct `Deserialize` knows how to honour;
+/// any other one fails the build, so that a new typify attribute cannot be
+/// ignored silently.
+fn check_serde_attrs_understood(field: &syn::Field, strukt: &syn::Ident) {
+    const KNOWN: &[&str] = &["rename", "skip_serializing_if", "deserialize_with", "flatten"];
+    for attr in &field.attrs {
+        if !attr.path().is_ident("serde") {
+            continue;
+        }
+        attr.parse_nested_meta(|meta| {
+            let key = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+            assert!(
+                KNOWN.contains(&key.as_str()),
+                "{strukt}: serde attribute `{key}` is not handled by the direct Deserialize"
+            );
+            if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        })
+        .expect("typify's serde attributes parse");
+    }
 }
 
 fn read(path: &str) -> String {

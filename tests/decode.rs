@@ -1,9 +1,14 @@
 //! Real Engine answers (recorded from an API 1.41 engine by
 //! `tests/fixtures/record.sh`) decoded by the generated types.
 //!
-//! Each fixture must decode, and encoding the typed value again must give
-//! back the original JSON (less its `null`s): a field the types do not
-//! name is kept in an `extra` map, never dropped.
+//! Each fixture must decode through the production reader
+//! (`docker_engine_raw::body::json`: simd-json for answers up to 128 KiB
+//! when the default feature is on, serde_json otherwise, into the direct
+//! `Deserialize` impls build.rs writes), the same as through serde_json
+//! from text, and encoding the typed value again must give back the
+//! original JSON (less its `null`s): a field the types do not name is kept
+//! in an `extra` map, never dropped. The test command runs this file with
+//! and without the `simd-json` feature.
 
 use docker_engine_raw::enums::{ContainerSummaryState, MountType};
 use docker_engine_raw::types;
@@ -60,14 +65,40 @@ fn first_difference(a: &Value, b: &Value, at: &str) -> Option<String> {
     }
 }
 
-/// Decodes `json` as `T` and checks that nothing was lost.
-fn decode_lossless<T: DeserializeOwned + Serialize>(name: &str, json: Value) -> T {
-    let typed: T = serde_json::from_value(json.clone()).unwrap_or_else(|e| {
+/// `bytes` as the engine's answer, read by the production reader.
+fn read_answer<T: DeserializeOwned>(bytes: Vec<u8>) -> Result<T, String> {
+    let response = reqwest::Response::from(
+        http::Response::builder()
+            .status(200)
+            .header("content-type", "application/json")
+            .body(bytes)
+            .unwrap(),
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    runtime
+        .block_on(docker_engine_raw::body::json::<T, ()>(response))
+        .map(|v| v.into_inner())
+        .map_err(|e| e.to_string())
+}
+
+/// Decodes `json` as `T` (as the engine sends it: compact) through the
+/// production reader, checks it equals serde_json's decoding of the text,
+/// and that nothing was lost.
+fn decode_lossless<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(
+    name: &str,
+    json: Value,
+) -> T {
+    let text = serde_json::to_string(&json).unwrap();
+    let typed: T = read_answer(text.clone().into_bytes()).unwrap_or_else(|e| {
         panic!(
             "{name}: does not decode as {}: {e}",
             std::any::type_name::<T>()
         )
     });
+    let by_serde_json: T = serde_json::from_str(&text).unwrap();
+    assert_eq!(typed, by_serde_json, "{name}: the reader and serde_json disagree");
     let back = serde_json::to_value(&typed).expect("encodes");
     if let Some(diff) = first_difference(&without_nulls(&json), &without_nulls(&back), name) {
         panic!("{name}: decoding lost or changed data at {diff}");
@@ -169,4 +200,15 @@ fn fields_older_engines_send_under_old_names_are_kept() {
         "kept: {:?}",
         df.extra.keys()
     );
+}
+
+#[test]
+fn a_required_field_that_is_missing_fails_as_with_serde_derive() {
+    // `Warnings` of a create answer must be present (it may be null): the
+    // direct Deserialize honours typify's `deserialize_with` marker.
+    let ok: types::ContainerCreateResponse =
+        decode_lossless("create", serde_json::json!({ "Id": "x", "Warnings": null }));
+    assert_eq!(ok.warnings, None);
+    let err = read_answer::<types::ContainerCreateResponse>(br#"{"Id":"x"}"#.to_vec()).unwrap_err();
+    assert!(err.contains("missing field `Warnings`"), "{err}");
 }
