@@ -100,7 +100,7 @@ fn regen(args: &[String]) -> Result<()> {
     let generated = generate(&args.upstream, args.api.as_deref())?;
     if !args.check {
         for line in &generated.report {
-            eprintln!("  rule {line}");
+            eprintln!("  {line}");
         }
     }
     let outputs = generated.files;
