@@ -282,6 +282,52 @@ mod tests {
     }
 
     #[test]
+    fn corrected_items_are_available_where_engines_read_them() {
+        // The old descriptions document these late; engines read them
+        // earlier (`xtask/src/corrections.rs` gives each reason).
+        let v = |m| ApiVersion::new(1, m);
+        let body = serde_json::json!({
+            "Image": "busybox",
+            "HostConfig": {
+                "Init": true,
+                "KernelMemory": 8388608,
+                "PortBindings": { "80/tcp": [{ "HostIp": "127.0.0.1", "HostPort": "8080" }] }
+            }
+        });
+        assert!(check_body("ContainerCreate", &body, v(25)).is_empty());
+        for op in [
+            "PutContainerArchive",
+            "ContainerArchive",
+            "ContainerArchiveInfo",
+        ] {
+            assert_eq!(operation(op).unwrap().since(), OLDEST, "{op}");
+        }
+        assert_eq!(
+            parameter("ContainerDelete", "link").unwrap().since(),
+            OLDEST
+        );
+        let copy_ids = parameter("PutContainerArchive", "copyUIDGID").unwrap();
+        assert_eq!(copy_ids.since(), v(30));
+        assert_eq!(
+            body_field("ContainerCreate", "HostConfig.Mounts[].Consistency")
+                .unwrap()
+                .since(),
+            v(28)
+        );
+        assert_eq!(field("Resources", "Init").unwrap().since(), OLDEST);
+        // Where the descriptions were right, the boundary stays.
+        assert_eq!(
+            body_field(
+                "ContainerCreate",
+                "HostConfig.Mounts[].BindOptions.NonRecursive"
+            )
+            .unwrap()
+            .since(),
+            v(40)
+        );
+    }
+
+    #[test]
     fn check_body_reports_only_what_the_version_lacks() {
         let body = serde_json::json!({
             "Image": "busybox",

@@ -75,6 +75,29 @@ mod tests {
             "{e}"
         );
 
+        // Read by engines before the descriptions documented them.
+        let v = |m| ApiVersion::new(1, m);
+        let old = serde_json::json!({ "Image": "x", "HostConfig": {
+            "Init": true,
+            "PortBindings": { "80/tcp": [{ "HostIp": "127.0.0.1" }] }
+        } });
+        check("ContainerCreate", &[], Some(&old), v(25)).unwrap();
+        check(
+            "PutContainerArchive",
+            &["noOverwriteDirNonDir"],
+            None,
+            v(25),
+        )
+        .unwrap();
+        check("ContainerDelete", &["force", "link"], None, v(25)).unwrap();
+        check("PutContainerArchive", &["copyUIDGID"], None, v(30)).unwrap();
+        let e = check("PutContainerArchive", &["copyUIDGID"], None, v(29)).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("parameter `copyUIDGID` of PutContainerArchive needs API 1.30"),
+            "{e}"
+        );
+
         let e = check("ImageAttestations", &[], None, v41).unwrap_err();
         assert!(
             e.to_string()
