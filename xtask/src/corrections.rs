@@ -343,6 +343,33 @@ pub const CORRECTIONS: &[Correction] = &[
     },
 ];
 
+/// One line per rename and correction: what, from and to, why.
+pub fn corrected_keys() -> Vec<String> {
+    let renames = RENAMED.iter().map(|r| {
+        format!(
+            "operation {} (was {}) {} -> as old as {}: {}",
+            r.op, r.was, r.derived, r.was, r.why
+        )
+    });
+    let corrections = CORRECTIONS
+        .iter()
+        .map(|c| format!("{:?} {} -> {}: {}", c.item, c.derived, c.since, c.why));
+    renames.chain(corrections).collect()
+}
+
+/// Whether a rename or correction covers the item `path` of `key` in the
+/// table's `view` (`operations`, `parameters`, `bodies`, `fields`).
+pub fn covers(view: &str, key: &str, path: &str) -> bool {
+    let renamed = RENAMED.iter().any(|r| r.op == key && view != "fields");
+    renamed
+        || CORRECTIONS.iter().any(|c| match c.item {
+            Item::Operation(op) => op == key && view != "fields",
+            Item::Parameter(op, name) => view == "parameters" && op == key && name == path,
+            Item::Body(ops, root) => view == "bodies" && ops.contains(&key) && below(path, root),
+            Item::Field(schema, root) => view == "fields" && schema == key && below(path, root),
+        })
+}
+
 /// The tables a correction works on, as `build_table` collects them.
 pub struct Tables<'a> {
     pub operations: &'a mut BTreeMap<String, Presence>,

@@ -1,6 +1,7 @@
 //! The project's task runner as a library: the spec derivation behind
 //! `cargo xtask regen`, callable from tests (`tests/regen.rs`).
 
+mod audit;
 mod convert;
 mod corrections;
 mod json;
@@ -52,4 +53,11 @@ pub fn generate(upstream: &Path, api: Option<&str>) -> Result<Generated> {
         ],
         report,
     })
+}
+
+/// `cargo xtask version-audit`: prints the version table's items whose
+/// `since` the changelog (`CHANGELOG.md` beside the descriptions) does not
+/// back, and the corrections applied (see `audit.rs`).
+pub fn version_audit(upstream: &Path, all: bool) -> Result<()> {
+    audit::run(upstream, all)
 }
