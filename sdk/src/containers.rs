@@ -648,9 +648,9 @@ pub enum WaitCondition {
     /// The container is not running (returns at once if it is not).
     #[default]
     NotRunning,
-    /// The next time the container exits.
+    /// The next time the container exits (API 1.30+).
     NextExit,
-    /// The container is removed.
+    /// The container is removed (API 1.30+).
     Removed,
 }
 
@@ -1188,14 +1188,17 @@ impl Docker {
             "/containers/{id}/wait",
             Answer::Unbounded,
         );
+        // Not-running is what every engine waits for without a condition;
+        // engines before API 1.30 take none, so it is only sent when needed.
         let condition = match condition {
-            WaitCondition::NotRunning => types::ContainerWaitCondition::NotRunning,
-            WaitCondition::NextExit => types::ContainerWaitCondition::NextExit,
-            WaitCondition::Removed => types::ContainerWaitCondition::Removed,
+            WaitCondition::NotRunning => None,
+            WaitCondition::NextExit => Some(types::ContainerWaitCondition::NextExit),
+            WaitCondition::Removed => Some(types::ContainerWaitCondition::Removed),
         };
+        let params = set_params(&[("condition", condition.is_some())]);
         Ok(self
-            .call(OP, &["condition"], None, async |c| {
-                c.container_wait(id, Some(condition)).await
+            .call(OP, &params, None, async |c| {
+                c.container_wait(id, condition).await
             })
             .await?
             .into_inner())
