@@ -37,7 +37,7 @@ fn spec(prefix: &str) -> ContainerCreate {
 }
 
 /// Asserts that `r` is the SDK's refusal of `what`, which needs `1.since`.
-fn assert_refused<T: std::fmt::Debug>(r: docker_engine::Result<T>, what: &str, since: u16) {
+fn assert_refused<T>(r: docker_engine::Result<T>, what: &str, since: u16) {
     match r {
         Err(Error::UnsupportedByVersion {
             what: w, since: s, ..
@@ -45,7 +45,8 @@ fn assert_refused<T: std::fmt::Debug>(r: docker_engine::Result<T>, what: &str, s
             assert!(w.contains(what), "{w}");
             assert_eq!(s, ApiVersion::new(1, since), "{w}");
         }
-        other => panic!("expected {what} to be refused below 1.{since}, got {other:?}"),
+        Err(e) => panic!("expected {what} to be refused below 1.{since}, got {e}"),
+        Ok(_) => panic!("expected {what} to be refused below 1.{since}, it was sent"),
     }
 }
 
@@ -334,4 +335,224 @@ async fn a_boundary_the_engine_itself_enforces() {
         assert_eq!(bind.non_recursive, Some(true));
     })
     .await;
+}
+
+// The options the SDK has setters for whose items came after 1.25: refused
+// just below their version, sent and read from it (or, above what the
+// engine serves, refused at its newest version).
+
+#[tokio::test]
+async fn healthcheck_start_period_from_1_29() {
+    use docker_engine::containers::Healthcheck;
+    use std::time::Duration;
+    let check = Healthcheck::exec(["true"]).start_period(Duration::from_secs(7));
+    let Some(old) = pinned(28).await else { return };
+    assert_refused(
+        old.create_container(&spec("sdk-versions-health").healthcheck(check.clone()))
+            .await,
+        "Healthcheck.StartPeriod",
+        29,
+    );
+    let docker = pinned(29).await.unwrap();
+    let created = docker
+        .create_container(&spec("sdk-versions-health").healthcheck(check))
+        .await
+        .unwrap();
+    with_container(&docker, &created.id, async {
+        let config = docker
+            .inspect_container(&created.id)
+            .await
+            .unwrap()
+            .config
+            .unwrap();
+        let health = config.healthcheck.unwrap();
+        assert_eq!(health.start_period, Some(7_000_000_000));
+    })
+    .await;
+}
+
+/// A container that printed `hi` and exited.
+async fn exited(docker: &Docker) -> String {
+    let created = docker
+        .create_container(
+            &ContainerCreate::new(IMAGE)
+                .name(unique("sdk-versions-exited"))
+                .label(LABEL, "true")
+                .cmd(["echo", "hi"]),
+        )
+        .await
+        .unwrap();
+    docker.start_container(&created.id).await.unwrap();
+    docker
+        .wait_container(&created.id, Default::default())
+        .await
+        .unwrap();
+    created.id
+}
+
+#[tokio::test]
+async fn log_until_from_1_35() {
+    use docker_engine::containers::LogsOptions;
+    let Some(old) = pinned(34).await else { return };
+    let id = exited(&old).await;
+    with_container(&old, &id, async {
+        let until = LogsOptions::default().until(1);
+        assert_refused(old.container_logs(&id, &until).await, "until", 35);
+
+        let docker = pinned(35).await.unwrap();
+        let all = docker
+            .container_logs(&id, &LogsOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            &docker_engine::streams::collect(all).await.unwrap().0[..],
+            b"hi\n"
+        );
+        // Only what came before 1970-01-01T00:00:01: nothing.
+        let before = docker.container_logs(&id, &until).await.unwrap();
+        assert!(docker_engine::streams::collect(before)
+            .await
+            .unwrap()
+            .0
+            .is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn wait_conditions_around_1_30() {
+    use docker_engine::containers::WaitCondition;
+    // Before 1.30 there are no conditions: waiting for the container to stop
+    // is what the engine does, and works; the others are refused.
+    let Some(old) = pinned(29).await else { return };
+    let id = exited(&old).await;
+    with_container(&old, &id, async {
+        let waited = old
+            .wait_container(&id, WaitCondition::NotRunning)
+            .await
+            .unwrap();
+        assert_eq!(waited.status_code, 0);
+        assert_refused(
+            old.wait_container(&id, WaitCondition::NextExit).await,
+            "condition",
+            30,
+        );
+        // From 1.30 the engine reads it: the next exit comes with a restart.
+        let docker = pinned(30).await.unwrap();
+        let waiter = {
+            let (docker, id) = (docker.clone(), id.clone());
+            tokio::spawn(async move { docker.wait_container(&id, WaitCondition::NextExit).await })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(
+            !waiter.is_finished(),
+            "next-exit returned for a stopped container"
+        );
+        docker.start_container(&id).await.unwrap();
+        assert_eq!(waiter.await.unwrap().unwrap().status_code, 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn exec_working_dir_from_1_35() {
+    use docker_engine::exec::ExecCreate;
+    let Some(old) = pinned(34).await else { return };
+    let created = old
+        .create_container(
+            &ContainerCreate::new(IMAGE)
+                .name(unique("sdk-versions-exec"))
+                .label(LABEL, "true")
+                .cmd(["sleep", "60"]),
+        )
+        .await
+        .unwrap();
+    let id = created.id;
+    with_container(&old, &id, async {
+        old.start_container(&id).await.unwrap();
+        let pwd = ExecCreate::new(["pwd"]).working_dir("/tmp");
+        assert_refused(old.exec(&id, &pwd, None).await, "WorkingDir", 35);
+        let docker = pinned(35).await.unwrap();
+        let out = docker.exec(&id, &pwd, None).await.unwrap();
+        assert_eq!(&out.stdout[..], b"/tmp\n");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_shot_stats_from_1_41() {
+    let Some(old) = pinned(40).await else { return };
+    let created = old
+        .create_container(
+            &ContainerCreate::new(IMAGE)
+                .name(unique("sdk-versions-stats"))
+                .label(LABEL, "true")
+                .cmd(["sleep", "60"]),
+        )
+        .await
+        .unwrap();
+    let id = created.id;
+    with_container(&old, &id, async {
+        old.start_container(&id).await.unwrap();
+        assert_refused(old.container_stats(&id, true).await, "one-shot", 41);
+        let docker = pinned(41).await.unwrap();
+        // One sample without the second reading that gives the previous CPU
+        // figures: the engine took the option.
+        let stats = docker.container_stats(&id, true).await.unwrap();
+        let pre = stats.precpu_stats.and_then(|p| p.system_cpu_usage);
+        assert!(pre.is_none_or(|u| u == 0), "{pre:?}");
+        let stats = docker.container_stats(&id, false).await.unwrap();
+        let pre = stats.precpu_stats.and_then(|p| p.system_cpu_usage);
+        assert!(pre.is_some_and(|u| u > 0), "{pre:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn create_platform_from_1_41() {
+    let Some(old) = pinned(40).await else { return };
+    let windows = spec("sdk-versions-platform").platform("windows/amd64");
+    assert_refused(old.create_container(&windows).await, "platform", 41);
+    let docker = pinned(41).await.unwrap();
+    // The engine reads it: no container of a Linux image for Windows.
+    let e = docker.create_container(&windows).await.unwrap_err();
+    assert!(!matches!(e, Error::UnsupportedByVersion { .. }), "{e}");
+    let arch = docker.version().await.unwrap().arch.unwrap();
+    let created = docker
+        .create_container(&spec("sdk-versions-platform").platform(format!("linux/{arch}")))
+        .await
+        .unwrap();
+    with_container(&docker, &created.id, async {}).await;
+}
+
+#[tokio::test]
+async fn newer_than_the_engine_is_refused_at_its_version() {
+    use docker_engine::containers::{Healthcheck, StopOptions};
+    use std::time::Duration;
+    // The 20.10 engine serves up to 1.41: stop signals (1.42) and the
+    // health check's start interval (1.44) are refused there.
+    let Some(docker) = pinned(41).await else {
+        return;
+    };
+    let signal = StopOptions::default().signal("SIGTERM");
+    assert_refused(
+        docker.stop_container("sdk-versions-absent", &signal).await,
+        "signal",
+        42,
+    );
+    assert_refused(
+        docker
+            .restart_container("sdk-versions-absent", &signal)
+            .await,
+        "signal",
+        42,
+    );
+    let check = Healthcheck::exec(["true"]).start_interval(Duration::from_secs(1));
+    assert_refused(
+        docker
+            .create_container(&spec("sdk-versions-interval").healthcheck(check))
+            .await,
+        "Healthcheck.StartInterval",
+        44,
+    );
 }
