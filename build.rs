@@ -344,7 +344,10 @@ fn direct_deserialize_for_open_structs(file: &mut syn::File) {
     // Sites: every struct with `extra` that derived `Deserialize` (all of
     // them get the direct impl), and the required-nullable fields among
     // them.
-    assert!(!impls.is_empty(), "no struct with `extra` derives Deserialize");
+    assert!(
+        !impls.is_empty(),
+        "no struct with `extra` derives Deserialize"
+    );
     assert!(
         required_nullable > 0,
         "no required-nullable field found: typify no longer marks them with deserialize_with"
@@ -358,14 +361,22 @@ fn direct_deserialize_for_open_structs(file: &mut syn::File) {
         let syn::Fields::Named(fields) = &s.fields else {
             continue;
         };
-        if fields.named.iter().any(|f| f.ident.as_ref().is_some_and(|i| i == "extra")) {
+        if fields
+            .named
+            .iter()
+            .any(|f| f.ident.as_ref().is_some_and(|i| i == "extra"))
+        {
             let derives = s
                 .attrs
                 .iter()
                 .filter(|a| a.path().is_ident("derive"))
                 .map(|a| quote::ToTokens::to_token_stream(a).to_string())
                 .collect::<String>();
-            assert!(!derives.contains("Deserialize"), "{} still derives Deserialize", s.ident);
+            assert!(
+                !derives.contains("Deserialize"),
+                "{} still derives Deserialize",
+                s.ident
+            );
         }
     }
 }
@@ -396,13 +407,22 @@ fn serde_attr(field: &syn::Field, key: &str) -> Option<String> {
 /// any other one fails the build, so that a new typify attribute cannot be
 /// ignored silently.
 fn check_serde_attrs_understood(field: &syn::Field, strukt: &syn::Ident) {
-    const KNOWN: &[&str] = &["rename", "skip_serializing_if", "deserialize_with", "flatten"];
+    const KNOWN: &[&str] = &[
+        "rename",
+        "skip_serializing_if",
+        "deserialize_with",
+        "flatten",
+    ];
     for attr in &field.attrs {
         if !attr.path().is_ident("serde") {
             continue;
         }
         attr.parse_nested_meta(|meta| {
-            let key = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+            let key = meta
+                .path
+                .get_ident()
+                .map(|i| i.to_string())
+                .unwrap_or_default();
             assert!(
                 KNOWN.contains(&key.as_str()),
                 "{strukt}: serde attribute `{key}` is not handled by the direct Deserialize"

@@ -370,6 +370,52 @@ mod tests {
     }
 
     #[test]
+    fn corrected_items_are_available_where_engines_read_them() {
+        // The old descriptions document these late; engines read them
+        // earlier (`xtask/src/corrections.rs` gives each reason).
+        let v = |m| ApiVersion::new(1, m);
+        let body = serde_json::json!({
+            "Image": "busybox",
+            "HostConfig": {
+                "Init": true,
+                "KernelMemory": 8388608,
+                "PortBindings": { "80/tcp": [{ "HostIp": "127.0.0.1", "HostPort": "8080" }] }
+            }
+        });
+        assert!(check_body("ContainerCreate", &body, v(25)).is_empty());
+        for op in [
+            "PutContainerArchive",
+            "ContainerArchive",
+            "ContainerArchiveInfo",
+        ] {
+            assert_eq!(operation(op).unwrap().since(), OLDEST, "{op}");
+        }
+        assert_eq!(
+            parameter("ContainerDelete", "link").unwrap().since(),
+            OLDEST
+        );
+        let copy_ids = parameter("PutContainerArchive", "copyUIDGID").unwrap();
+        assert_eq!(copy_ids.since(), v(30));
+        assert_eq!(
+            body_field("ContainerCreate", "HostConfig.Mounts[].Consistency")
+                .unwrap()
+                .since(),
+            v(28)
+        );
+        assert_eq!(field("Resources", "Init").unwrap().since(), OLDEST);
+        // Where the descriptions were right, the boundary stays.
+        assert_eq!(
+            body_field(
+                "ContainerCreate",
+                "HostConfig.Mounts[].BindOptions.NonRecursive"
+            )
+            .unwrap()
+            .since(),
+            v(40)
+        );
+    }
+
+    #[test]
     fn check_body_reports_only_what_the_version_lacks() {
         let body = serde_json::json!({
             "Image": "busybox",
@@ -427,6 +473,41 @@ mod tests {
         );
         assert_eq!(e.availability.since(), ApiVersion::new(1, 44));
         check_request(op("ContainerCreate"), &create, ApiVersion::new(1, 44)).unwrap();
+
+        // Read by engines before the descriptions documented them.
+        let v25 = ApiVersion::new(1, 25);
+        let old = request(
+            "POST",
+            "http://d/v1.25/containers/create",
+            Some(serde_json::json!({ "Image": "x", "HostConfig": {
+                "Init": true,
+                "PortBindings": { "80/tcp": [{ "HostIp": "127.0.0.1" }] }
+            } })),
+        );
+        check_request(op("ContainerCreate"), &old, v25).unwrap();
+        let put = request(
+            "PUT",
+            "http://d/v1.25/containers/x/archive?path=/&noOverwriteDirNonDir=true",
+            None,
+        );
+        check_request(op("PutContainerArchive"), &put, v25).unwrap();
+        let delete = request(
+            "DELETE",
+            "http://d/v1.25/containers/x?force=true&link=true",
+            None,
+        );
+        check_request(op("ContainerDelete"), &delete, v25).unwrap();
+        let copy = request(
+            "PUT",
+            "http://d/v1.29/containers/x/archive?path=/&copyUIDGID=true",
+            None,
+        );
+        let e =
+            check_request(op("PutContainerArchive"), &copy, ApiVersion::new(1, 29)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "parameter `copyUIDGID` of PutContainerArchive needs API 1.30 or newer"
+        );
 
         // An operation newer than the version.
         let att = request("GET", "http://d/v1.41/images/x/attestations", None);

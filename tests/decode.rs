@@ -98,7 +98,10 @@ fn decode_lossless<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug
         )
     });
     let by_serde_json: T = serde_json::from_str(&text).unwrap();
-    assert_eq!(typed, by_serde_json, "{name}: the reader and serde_json disagree");
+    assert_eq!(
+        typed, by_serde_json,
+        "{name}: the reader and serde_json disagree"
+    );
     let back = serde_json::to_value(&typed).expect("encodes");
     if let Some(diff) = first_difference(&without_nulls(&json), &without_nulls(&back), name) {
         panic!("{name}: decoding lost or changed data at {diff}");

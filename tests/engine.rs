@@ -26,13 +26,8 @@ fn socket_path() -> String {
 /// A client for the local engine at its own API version, or `None` (with a
 /// loud message) when there is no engine outside CI.
 async fn engine() -> Option<Client> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let path = socket_path();
-    let http = reqwest::Client::builder()
-        .unix_socket(path.as_str())
-        .connect_timeout(Duration::from_secs(5))
-        .build()
-        .expect("reqwest client");
+    let http = http_client();
     let probe = Client::new_with_client(
         "http://localhost",
         http.clone(),
@@ -54,6 +49,26 @@ async fn engine() -> Option<Client> {
     Some(Client::new_with_client(
         &format!("http://localhost/v{api}"),
         http,
+        docker_engine_raw::exec::Executor::default(),
+    ))
+}
+
+fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .unix_socket(socket_path().as_str())
+        .connect_timeout(Duration::from_secs(5))
+        .build()
+        .expect("reqwest client")
+}
+
+/// A client for the local engine at API `1.minor` (the 20.10 engine serves
+/// 1.12 to 1.41), or `None` as for [`engine`].
+async fn engine_at(minor: u16) -> Option<Client> {
+    engine().await?;
+    Some(Client::new_with_client(
+        &format!("http://localhost/v1.{minor}"),
+        http_client(),
         docker_engine_raw::exec::Executor::default(),
     ))
 }
@@ -248,4 +263,114 @@ async fn attach_upgrades_and_carries_stdin() {
         assert_eq!(waited.status_code, 0);
     })
     .await;
+}
+
+/// The version table moves items the old descriptions documented late to
+/// where engines read them (`xtask/src/corrections.rs`); the engine shows
+/// it reads them there.
+#[tokio::test]
+async fn old_versions_read_what_the_table_corrected() {
+    use docker_engine_raw::versions::{self, ApiVersion};
+    let Some(c) = engine_at(25).await else { return };
+    let v25 = ApiVersion::new(1, 25);
+
+    // A network's address pools (documented as such from 1.41). Another
+    // network on the engine may hold a pool already: then try the next.
+    let mut created = None;
+    for attempt in 0..8u32 {
+        let third = (std::process::id() + attempt * 37) % 200 + 20;
+        let subnet = format!("10.251.{third}.0/24");
+        let body: types::NetworkCreateBody = serde_json::from_value(serde_json::json!({
+            "Name": unique_name(),
+            "Labels": { LABEL: "true" },
+            "IPAM": { "Config": [{ "Subnet": subnet, "Gateway": format!("10.251.{third}.1") }] }
+        }))
+        .unwrap();
+        let json = serde_json::to_value(&body).unwrap();
+        assert!(versions::check_body("NetworkCreate", &json, v25).is_empty());
+        match c.network_create(&body).await {
+            Ok(r) => {
+                created = Some((r.into_inner().id, subnet));
+                break;
+            }
+            Err(e) if e.to_string().contains("overlap") => continue,
+            Err(e) => panic!("creating a network at 1.25: {e}"),
+        }
+    }
+    let (id, subnet) = created.expect("a free address pool");
+    let inspected = c.network_inspect(&id, None, None).await;
+    c.network_delete(&id)
+        .await
+        .expect("removing the test network");
+    let ipam = serde_json::to_value(inspected.unwrap().into_inner().ipam).unwrap();
+    assert_eq!(ipam["Config"][0]["Subnet"], subnet.as_str(), "{ipam}");
+
+    // Init and a binding's host address (documented from 1.37 and 1.35).
+    let body: types::ContainerCreateBody = serde_json::from_value(serde_json::json!({
+        "Image": IMAGE,
+        "Cmd": ["true"],
+        "Labels": { LABEL: "true" },
+        "HostConfig": {
+            "Init": true,
+            "PortBindings": { "80/tcp": [{ "HostIp": "127.0.0.1" }] }
+        }
+    }))
+    .unwrap();
+    let json = serde_json::to_value(&body).unwrap();
+    assert!(versions::check_body("ContainerCreate", &json, v25).is_empty());
+    let id = c
+        .container_create(Some(&unique_name()), None, &body)
+        .await
+        .unwrap()
+        .into_inner()
+        .id;
+    with_container(&c, &id, async {
+        let host = c.container_inspect(&id, None).await.unwrap().into_inner();
+        let host = serde_json::to_value(host.host_config).unwrap();
+        assert_eq!(host["Init"], true);
+        assert_eq!(host["PortBindings"]["80/tcp"][0]["HostIp"], "127.0.0.1");
+    })
+    .await;
+}
+
+/// Where the engine itself checks the version, the table agrees: a bind's
+/// NonRecursive is dropped below 1.40 and kept from 1.40.
+#[tokio::test]
+async fn the_engine_drops_non_recursive_binds_below_1_40() {
+    use docker_engine_raw::versions::{self, ApiVersion};
+    let path = "HostConfig.Mounts[].BindOptions.NonRecursive";
+    assert_eq!(
+        versions::body_field("ContainerCreate", path)
+            .unwrap()
+            .since(),
+        ApiVersion::new(1, 40)
+    );
+    for (minor, kept) in [(39, false), (40, true)] {
+        let Some(c) = engine_at(minor).await else {
+            return;
+        };
+        let body: types::ContainerCreateBody = serde_json::from_value(serde_json::json!({
+            "Image": IMAGE,
+            "Cmd": ["true"],
+            "Labels": { LABEL: "true" },
+            "HostConfig": { "Mounts": [{
+                "Type": "bind", "Source": "/tmp", "Target": "/host-tmp",
+                "BindOptions": { "NonRecursive": true }
+            }] }
+        }))
+        .unwrap();
+        let id = c
+            .container_create(Some(&unique_name()), None, &body)
+            .await
+            .unwrap()
+            .into_inner()
+            .id;
+        with_container(&c, &id, async {
+            let host = c.container_inspect(&id, None).await.unwrap().into_inner();
+            let host = serde_json::to_value(host.host_config).unwrap();
+            let non_recursive = host["Mounts"][0]["BindOptions"]["NonRecursive"] == true;
+            assert_eq!(non_recursive, kept, "1.{minor}: {host}");
+        })
+        .await;
+    }
 }

@@ -1,7 +1,9 @@
 //! The project's task runner as a library: the spec derivation behind
 //! `cargo xtask regen`, callable from tests (`tests/regen.rs`).
 
+mod audit;
 mod convert;
+mod corrections;
 mod json;
 mod rules;
 mod upstream;
@@ -19,7 +21,8 @@ pub const VERSIONS_FILE: &str = "versions.json";
 pub struct Generated {
     /// `(file name in spec/, contents)` pairs.
     pub files: Vec<(String, String)>,
-    /// One line per rule applied: its name, how many places it changed, why.
+    /// One line per rule applied (its name, how many places it changed, why)
+    /// and per version-table correction (what, from and to, why).
     pub report: Vec<String>,
 }
 
@@ -33,8 +36,12 @@ pub fn generate(upstream: &Path, api: Option<&str>) -> Result<Generated> {
     };
     let mut spec = convert::swagger_to_openapi(&target.doc)
         .with_context(|| format!("converting v{}", target.version))?;
-    let report = rules::apply_all(&mut spec, &history, &target.version)?;
-    let table = versions::build_table(&history, &target.version)?;
+    let mut report: Vec<String> = rules::apply_all(&mut spec, &history, &target.version)?
+        .into_iter()
+        .map(|line| format!("rule {line}"))
+        .collect();
+    let (table, corrected) = versions::build_table(&history, &target.version)?;
+    report.extend(corrected);
     let mut spec_text = json::canonical_pretty(&spec);
     spec_text.push('\n');
     let mut table_text = json::canonical_pretty(&table);
@@ -46,4 +53,11 @@ pub fn generate(upstream: &Path, api: Option<&str>) -> Result<Generated> {
         ],
         report,
     })
+}
+
+/// `cargo xtask version-audit`: prints the version table's items whose
+/// `since` the changelog (`CHANGELOG.md` beside the descriptions) does not
+/// back, and the corrections applied (see `audit.rs`).
+pub fn version_audit(upstream: &Path, all: bool) -> Result<()> {
+    audit::run(upstream, all)
 }

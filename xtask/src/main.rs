@@ -17,6 +17,10 @@ tasks:
       derive spec/ from the upstream Engine API descriptions
       (default: newest released version, upstream ../shared/spec/moby);
       --check writes nothing and fails when spec/ is stale
+  version-audit [--upstream DIR] [--all]
+      list the version table's items whose `since` the Engine's API
+      changelog does not back (schema fields too with --all), and the
+      corrections applied to the table
   bench-build [--rounds N]
       clean debug and release build times of this workspace beside
       bollard's, in one run on this machine (writes nothing)
@@ -38,6 +42,21 @@ fn run(args: Vec<String>) -> Result<()> {
     };
     match task.as_str() {
         "regen" => regen(rest),
+        "version-audit" => {
+            let mut upstream = project_root().join("../shared/spec/moby");
+            let mut all = false;
+            let mut it = rest.iter();
+            while let Some(arg) = it.next() {
+                match arg.as_str() {
+                    "--upstream" => {
+                        upstream = PathBuf::from(it.next().context("--upstream needs a value")?)
+                    }
+                    "--all" => all = true,
+                    other => bail!("version-audit: unknown argument `{other}`\n{USAGE}"),
+                }
+            }
+            xtask::version_audit(&upstream, all)
+        }
         "bench-build" => {
             let rounds = match rest {
                 [] => 1,
@@ -100,7 +119,7 @@ fn regen(args: &[String]) -> Result<()> {
     let generated = generate(&args.upstream, args.api.as_deref())?;
     if !args.check {
         for line in &generated.report {
-            eprintln!("  rule {line}");
+            eprintln!("  {line}");
         }
     }
     let outputs = generated.files;

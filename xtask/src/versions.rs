@@ -18,18 +18,21 @@ use std::collections::{BTreeMap, BTreeSet};
 use anyhow::Result;
 use serde_json::{json, Map, Value};
 
+use crate::corrections;
 use crate::upstream::History;
 
 /// Presence of one item across versions: the minor numbers it exists in.
 #[derive(Default)]
-struct Presence {
-    minors: BTreeSet<u32>,
-    map: bool,
+pub(crate) struct Presence {
+    pub(crate) minors: BTreeSet<u32>,
+    pub(crate) map: bool,
 }
 
-type Table = BTreeMap<String, BTreeMap<String, Presence>>;
+pub(crate) type Table = BTreeMap<String, BTreeMap<String, Presence>>;
 
-pub fn build_table(history: &History, target: &str) -> Result<Value> {
+/// The table for every version up to `target`, with the corrections of
+/// [`crate::corrections`] applied; also one report line per correction.
+pub fn build_table(history: &History, target: &str) -> Result<(Value, Vec<String>)> {
     let versions: Vec<_> = history.up_to(target).collect();
     let oldest = versions.first().map(|v| v.minor).unwrap_or_default();
     let newest = versions.last().map(|v| v.minor).unwrap_or_default();
@@ -38,6 +41,7 @@ pub fn build_table(history: &History, target: &str) -> Result<Value> {
     let mut parameters: Table = BTreeMap::new();
     let mut fields: Table = BTreeMap::new();
     let mut bodies: Table = BTreeMap::new();
+    let mut routes: BTreeMap<String, BTreeMap<u32, (String, String)>> = BTreeMap::new();
 
     for v in &versions {
         let doc = &v.doc;
@@ -53,7 +57,10 @@ pub fn build_table(history: &History, target: &str) -> Result<Value> {
         let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
             continue;
         };
-        for item in paths.values().filter_map(Value::as_object) {
+        for (route, item) in paths {
+            let Some(item) = item.as_object() else {
+                continue;
+            };
             for (method, op) in item {
                 if method == "parameters" {
                     continue;
@@ -66,6 +73,10 @@ pub fn build_table(history: &History, target: &str) -> Result<Value> {
                     .or_default()
                     .minors
                     .insert(v.minor);
+                routes
+                    .entry(id.to_string())
+                    .or_default()
+                    .insert(v.minor, (method.to_uppercase(), route.clone()));
                 for p in op
                     .get("parameters")
                     .and_then(Value::as_array)
@@ -93,6 +104,17 @@ pub fn build_table(history: &History, target: &str) -> Result<Value> {
     }
 
     let minors: Vec<u32> = versions.iter().map(|v| v.minor).collect();
+    let report = corrections::apply(
+        &mut corrections::Tables {
+            operations: &mut operations,
+            parameters: &mut parameters,
+            fields: &mut fields,
+            bodies: &mut bodies,
+            routes: &routes,
+            minors: &minors,
+        },
+        newest,
+    )?;
     let avail = |p: &Presence| availability(p, &minors);
     let nested = |t: &Table| -> Value {
         Value::Object(
@@ -106,14 +128,15 @@ pub fn build_table(history: &History, target: &str) -> Result<Value> {
                 .collect(),
         )
     };
-    Ok(json!({
+    let table = json!({
         "oldest": format!("1.{oldest}"),
         "newest": format!("1.{newest}"),
         "operations": Value::Object(operations.iter().map(|(k, p)| (k.clone(), avail(p))).collect()),
         "parameters": nested(&parameters),
         "fields": nested(&fields),
         "bodies": nested(&bodies),
-    }))
+    });
+    Ok((table, report))
 }
 
 /// `{"since": "1.NN"}` plus `"until"` (the first version without it) when it

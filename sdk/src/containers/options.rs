@@ -109,9 +109,9 @@ pub enum WaitCondition {
     /// The container is not running (returns at once if it is not).
     #[default]
     NotRunning,
-    /// The next time the container exits.
+    /// The next time the container exits (API 1.30+).
     NextExit,
-    /// The container is removed.
+    /// The container is removed (API 1.30+).
     Removed,
 }
 

@@ -1,0 +1,617 @@
+//! The version table against the real engine: with the client pinned to the
+//! version just below where the upstream descriptions first document an
+//! item, the SDK sends it and the engine reads it (inspect shows it); where
+//! the table puts a boundary the SDK refuses below it, without sending.
+//! See `xtask/src/corrections.rs` for why each boundary is where it is.
+//!
+//! The 20.10 engine serves API 1.12 to 1.41, so every version here is one
+//! it answers under `/v1.NN/`.
+
+mod common;
+
+use docker_engine::containers::{ContainerCreate, RemoveOptions};
+use docker_engine::containers::{PutArchiveOptions, StatsOptions, WaitOptions};
+use docker_engine::streams::Body;
+use docker_engine::versions::ApiVersion;
+use docker_engine::{Docker, DockerBuilder, Error, VersionSetting};
+use futures_util::StreamExt;
+
+use common::{docker, unique, with_container, IMAGE, LABEL};
+
+/// A client for the test engine pinned to API `1.minor`, or `None` when
+/// there is no engine (outside CI).
+async fn pinned(minor: u16) -> Option<Docker> {
+    docker().await?;
+    Some(
+        DockerBuilder::from_env()
+            .unwrap()
+            .version(VersionSetting::Fixed(ApiVersion::new(1, minor)))
+            .build()
+            .unwrap(),
+    )
+}
+
+fn spec(prefix: &str) -> ContainerCreate {
+    ContainerCreate::new(IMAGE)
+        .name(unique(prefix))
+        .label(LABEL, "true")
+        .cmd(["true"])
+}
+
+/// Asserts that `r` is the SDK's refusal of `what`, which needs `1.since`.
+fn assert_refused<T>(r: docker_engine::Result<T>, what: &str, since: u16) {
+    match r {
+        Err(Error::UnsupportedByVersion {
+            what: w, since: s, ..
+        }) => {
+            assert!(w.contains(what), "{w}");
+            assert_eq!(s, ApiVersion::new(1, since), "{w}");
+        }
+        Err(e) => panic!("expected {what} to be refused below 1.{since}, got {e}"),
+        Ok(_) => panic!("expected {what} to be refused below 1.{since}, it was sent"),
+    }
+}
+
+#[tokio::test]
+async fn init_and_port_binding_host_ip_are_sent_to_old_versions() {
+    // The descriptions document Init from 1.37, a binding's HostIp from
+    // 1.35, the kernel memory limit from 1.36.
+    for minor in [25, 30, 34, 36] {
+        let Some(docker) = pinned(minor).await else {
+            return;
+        };
+        let mut spec = spec("sdk-versions-init").publish("127.0.0.1::80");
+        let host = spec
+            .body_mut()
+            .host_config
+            .get_or_insert_with(Default::default);
+        host.init = Some(true);
+        host.extra
+            .insert("KernelMemory".into(), serde_json::json!(8 * 1024 * 1024));
+        let created = docker
+            .containers()
+            .create(&spec)
+            .await
+            .unwrap_or_else(|e| panic!("1.{minor}: {e}"));
+        with_container(&docker, &created.id, async {
+            let host = docker
+                .containers()
+                .inspect(&created.id)
+                .await
+                .unwrap()
+                .host_config
+                .unwrap();
+            assert_eq!(host.init, Some(true), "1.{minor}");
+            let bindings = host.port_bindings.unwrap().0.remove("80/tcp").flatten();
+            let ip = bindings.unwrap()[0].host_ip.clone();
+            assert_eq!(ip.as_deref(), Some("127.0.0.1"), "1.{minor}");
+            assert_eq!(
+                host.extra.get("KernelMemory"),
+                Some(&serde_json::json!(8 * 1024 * 1024)),
+                "1.{minor}"
+            );
+        })
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn mount_consistency_from_1_28() {
+    let mount: docker_engine::models::Mount = serde_json::from_value(serde_json::json!({
+        "Type": "tmpfs", "Target": "/scratch", "Consistency": "cached"
+    }))
+    .unwrap();
+    let with_mount = |prefix| {
+        let mut s = spec(prefix);
+        s.body_mut()
+            .host_config
+            .get_or_insert_with(Default::default)
+            .mounts = Some(vec![mount.clone()]);
+        s
+    };
+    let Some(old) = pinned(27).await else { return };
+    let refused = with_mount("sdk-versions-consistency");
+    assert_refused(
+        old.containers().create(&refused).await,
+        "HostConfig.Mounts[].Consistency",
+        28,
+    );
+
+    let docker = pinned(28).await.unwrap();
+    let created = docker
+        .containers()
+        .create(&with_mount("sdk-versions-consistency"))
+        .await
+        .unwrap();
+    with_container(&docker, &created.id, async {
+        let mounts = docker
+            .containers()
+            .inspect(&created.id)
+            .await
+            .unwrap()
+            .host_config
+            .unwrap()
+            .mounts
+            .unwrap();
+        assert_eq!(mounts[0].consistency.as_deref(), Some("cached"));
+    })
+    .await;
+}
+
+fn one_file_tar(name: &str, data: &[u8]) -> Vec<u8> {
+    let mut tar = tar::Builder::new(Vec::new());
+    let mut header = tar::Header::new_gnu();
+    header.set_size(data.len() as u64);
+    header.set_mode(0o644);
+    header.set_uid(0);
+    header.set_gid(0);
+    header.set_cksum();
+    tar.append_data(&mut header, name, data).unwrap();
+    tar.into_inner().unwrap()
+}
+
+/// The one entry of `path` as the engine archives it: its header's owner
+/// and its content.
+async fn read_back(docker: &Docker, id: &str, path: &str) -> ((u64, u64), Vec<u8>) {
+    let (_, mut stream) = docker.containers().archive(id, path).await.unwrap();
+    let mut got = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        got.extend_from_slice(&chunk.unwrap());
+    }
+    let mut archive = tar::Archive::new(&got[..]);
+    let mut entry = archive.entries().unwrap().next().unwrap().unwrap();
+    let owner = (entry.header().uid().unwrap(), entry.header().gid().unwrap());
+    let mut content = Vec::new();
+    std::io::Read::read_to_end(&mut entry, &mut content).unwrap();
+    (owner, content)
+}
+
+#[tokio::test]
+async fn archive_operations_at_1_25() {
+    // Renamed in the 1.28 descriptions; the routes are older.
+    let Some(docker) = pinned(25).await else {
+        return;
+    };
+    let created = docker
+        .containers()
+        .create(&spec("sdk-versions-archive"))
+        .await
+        .unwrap();
+    with_container(&docker, &created.id, async {
+        let tar = one_file_tar("old.txt", b"from 1.25");
+        docker
+            .containers()
+            .put_archive(
+                &created.id,
+                "/tmp",
+                tar.into(),
+                &PutArchiveOptions::default().no_overwrite_dir_non_dir(true),
+            )
+            .await
+            .unwrap();
+        let stat = docker
+            .containers()
+            .archive_info(&created.id, "/tmp/old.txt")
+            .await
+            .unwrap();
+        assert_eq!(stat.size, 9);
+        let (_, content) = read_back(&docker, &created.id, "/tmp/old.txt").await;
+        assert_eq!(content, b"from 1.25");
+    })
+    .await;
+}
+
+/// `nobody`'s ids in the engine host's user database (the engine resolves
+/// a container's user by name there when it copies ids).
+fn nobody_ids() -> Option<(u64, u64)> {
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|l| {
+        let f: Vec<&str> = l.split(':').collect();
+        (f.first() == Some(&"nobody") && f.len() > 3)
+            .then(|| Some((f[2].parse().ok()?, f[3].parse().ok()?)))
+            .flatten()
+    })
+}
+
+#[tokio::test]
+async fn copy_uid_gid_from_1_30() {
+    let Some(old) = pinned(29).await else { return };
+    let opts = PutArchiveOptions::default().copy_uid_gid(true);
+    let tar = one_file_tar("owned.txt", b"x");
+    assert_refused(
+        old.containers()
+            .put_archive(
+                "sdk-versions-no-such-container",
+                "/tmp",
+                tar.clone().into(),
+                &opts,
+            )
+            .await,
+        "copyUIDGID",
+        30,
+    );
+
+    let docker = pinned(30).await.unwrap();
+    let created = docker
+        .containers()
+        .create(&spec("sdk-versions-uidgid").user("nobody"))
+        .await
+        .unwrap();
+    with_container(&docker, &created.id, async {
+        docker
+            .containers()
+            .put_archive(&created.id, "/tmp", Body::from_bytes(tar), &opts)
+            .await
+            .unwrap();
+        let (owner, _) = read_back(&docker, &created.id, "/tmp/owned.txt").await;
+        match nobody_ids() {
+            Some(ids) => assert_eq!(owner, ids, "the engine gave the file the user's ids"),
+            None => assert_ne!(owner, (0, 0)),
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn removing_a_legacy_link_at_1_25() {
+    let Some(docker) = pinned(25).await else {
+        return;
+    };
+    let target_name = unique("sdk-versions-linked");
+    let target = docker
+        .containers()
+        .create(
+            &ContainerCreate::new(IMAGE)
+                .name(&target_name)
+                .label(LABEL, "true")
+                .cmd(["sleep", "60"]),
+        )
+        .await
+        .unwrap();
+    with_container(&docker, &target.id, async {
+        docker.containers().start(&target.id).await.unwrap();
+        let linker_name = unique("sdk-versions-linker");
+        let mut linker = ContainerCreate::new(IMAGE)
+            .name(&linker_name)
+            .label(LABEL, "true")
+            .cmd(["sleep", "60"]);
+        linker
+            .body_mut()
+            .host_config
+            .get_or_insert_with(Default::default)
+            .links = Some(vec![format!("{target_name}:peer")]);
+        let linker = docker.containers().create(&linker).await.unwrap();
+        with_container(&docker, &linker.id, async {
+            docker.containers().start(&linker.id).await.unwrap();
+            let links = |docker: Docker, id: String| async move {
+                docker
+                    .containers()
+                    .inspect(&id)
+                    .await
+                    .unwrap()
+                    .host_config
+                    .unwrap()
+                    .links
+                    .unwrap_or_default()
+            };
+            assert_eq!(links(docker.clone(), linker.id.clone()).await.len(), 1);
+            docker
+                .containers()
+                .remove(
+                    &format!("{linker_name}/peer"),
+                    &RemoveOptions::default().link(true),
+                )
+                .await
+                .unwrap();
+            // The link is gone; both containers are still there.
+            assert!(links(docker.clone(), linker.id.clone()).await.is_empty());
+            docker.containers().inspect(&target.id).await.unwrap();
+        })
+        .await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_boundary_the_engine_itself_enforces() {
+    // The engine drops a bind's NonRecursive below 1.40; the table has it
+    // from 1.40, so the SDK refuses it below and sends it from there.
+    let mount: docker_engine::models::Mount = serde_json::from_value(serde_json::json!({
+        "Type": "bind", "Source": "/tmp", "Target": "/host-tmp",
+        "BindOptions": { "NonRecursive": true }
+    }))
+    .unwrap();
+    let with_mount = || {
+        let mut s = spec("sdk-versions-nonrecursive");
+        s.body_mut()
+            .host_config
+            .get_or_insert_with(Default::default)
+            .mounts = Some(vec![mount.clone()]);
+        s
+    };
+    let Some(old) = pinned(39).await else { return };
+    assert_refused(
+        old.containers().create(&with_mount()).await,
+        "BindOptions.NonRecursive",
+        40,
+    );
+    let docker = pinned(40).await.unwrap();
+    let created = docker.containers().create(&with_mount()).await.unwrap();
+    with_container(&docker, &created.id, async {
+        let mounts = docker
+            .containers()
+            .inspect(&created.id)
+            .await
+            .unwrap()
+            .host_config
+            .unwrap()
+            .mounts
+            .unwrap();
+        let bind = mounts[0].bind_options.as_ref().unwrap();
+        assert_eq!(bind.non_recursive, Some(true));
+    })
+    .await;
+}
+
+// The options the SDK has setters for whose items came after 1.25: refused
+// just below their version, sent and read from it (or, above what the
+// engine serves, refused at its newest version).
+
+#[tokio::test]
+async fn healthcheck_start_period_from_1_29() {
+    use docker_engine::types::Healthcheck;
+    use std::time::Duration;
+    let check = Healthcheck::exec(["true"]).start_period(Duration::from_secs(7));
+    let Some(old) = pinned(28).await else { return };
+    assert_refused(
+        old.containers()
+            .create(&spec("sdk-versions-health").healthcheck(check.clone()))
+            .await,
+        "Healthcheck.StartPeriod",
+        29,
+    );
+    let docker = pinned(29).await.unwrap();
+    let created = docker
+        .containers()
+        .create(&spec("sdk-versions-health").healthcheck(check))
+        .await
+        .unwrap();
+    with_container(&docker, &created.id, async {
+        let config = docker
+            .containers()
+            .inspect(&created.id)
+            .await
+            .unwrap()
+            .config
+            .unwrap();
+        let health = config.healthcheck.unwrap();
+        assert_eq!(health.start_period, Some(7_000_000_000));
+    })
+    .await;
+}
+
+/// A container that printed `hi` and exited.
+async fn exited(docker: &Docker) -> String {
+    let created = docker
+        .containers()
+        .create(
+            &ContainerCreate::new(IMAGE)
+                .name(unique("sdk-versions-exited"))
+                .label(LABEL, "true")
+                .cmd(["echo", "hi"]),
+        )
+        .await
+        .unwrap();
+    docker.containers().start(&created.id).await.unwrap();
+    docker
+        .containers()
+        .wait(&created.id, &Default::default())
+        .await
+        .unwrap();
+    created.id
+}
+
+#[tokio::test]
+async fn log_until_from_1_35() {
+    use docker_engine::containers::LogsOptions;
+    let Some(old) = pinned(34).await else { return };
+    let id = exited(&old).await;
+    with_container(&old, &id, async {
+        let until = LogsOptions::default().until(1);
+        assert_refused(old.containers().logs(&id, &until).await, "until", 35);
+
+        let docker = pinned(35).await.unwrap();
+        let all = docker
+            .containers()
+            .logs(&id, &LogsOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            &docker_engine::streams::collect(all).await.unwrap().0[..],
+            b"hi\n"
+        );
+        // Only what came before 1970-01-01T00:00:01: nothing.
+        let before = docker.containers().logs(&id, &until).await.unwrap();
+        assert!(docker_engine::streams::collect(before)
+            .await
+            .unwrap()
+            .0
+            .is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn wait_conditions_around_1_30() {
+    use docker_engine::containers::WaitCondition;
+    // Before 1.30 there are no conditions: waiting for the container to stop
+    // is what the engine does, and works; the others are refused.
+    let Some(old) = pinned(29).await else { return };
+    let id = exited(&old).await;
+    with_container(&old, &id, async {
+        let waited = old
+            .containers()
+            .wait(&id, &WaitOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(waited.status_code, 0);
+        assert_refused(
+            old.containers()
+                .wait(
+                    &id,
+                    &WaitOptions::default().condition(WaitCondition::NextExit),
+                )
+                .await,
+            "condition",
+            30,
+        );
+        // From 1.30 the engine reads it: the next exit comes with a restart.
+        let docker = pinned(30).await.unwrap();
+        let waiter = {
+            let (docker, id) = (docker.clone(), id.clone());
+            tokio::spawn(async move {
+                docker
+                    .containers()
+                    .wait(
+                        &id,
+                        &WaitOptions::default().condition(WaitCondition::NextExit),
+                    )
+                    .await
+            })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(
+            !waiter.is_finished(),
+            "next-exit returned for a stopped container"
+        );
+        docker.containers().start(&id).await.unwrap();
+        assert_eq!(waiter.await.unwrap().unwrap().status_code, 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn exec_working_dir_from_1_35() {
+    use docker_engine::exec::ExecCreate;
+    let Some(old) = pinned(34).await else { return };
+    let created = old
+        .containers()
+        .create(
+            &ContainerCreate::new(IMAGE)
+                .name(unique("sdk-versions-exec"))
+                .label(LABEL, "true")
+                .cmd(["sleep", "60"]),
+        )
+        .await
+        .unwrap();
+    let id = created.id;
+    with_container(&old, &id, async {
+        old.containers().start(&id).await.unwrap();
+        let pwd = ExecCreate::new(["pwd"]).working_dir("/tmp");
+        assert_refused(old.exec().run(&id, &pwd, None).await, "WorkingDir", 35);
+        let docker = pinned(35).await.unwrap();
+        let out = docker.exec().run(&id, &pwd, None).await.unwrap();
+        assert_eq!(&out.stdout[..], b"/tmp\n");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_shot_stats_from_1_41() {
+    let Some(old) = pinned(40).await else { return };
+    let created = old
+        .containers()
+        .create(
+            &ContainerCreate::new(IMAGE)
+                .name(unique("sdk-versions-stats"))
+                .label(LABEL, "true")
+                .cmd(["sleep", "60"]),
+        )
+        .await
+        .unwrap();
+    let id = created.id;
+    with_container(&old, &id, async {
+        old.containers().start(&id).await.unwrap();
+        assert_refused(
+            old.containers()
+                .stats(&id, &StatsOptions::default().one_shot(true))
+                .await,
+            "one-shot",
+            41,
+        );
+        let docker = pinned(41).await.unwrap();
+        // One sample without the second reading that gives the previous CPU
+        // figures: the engine took the option.
+        let stats = docker
+            .containers()
+            .stats(&id, &StatsOptions::default().one_shot(true))
+            .await
+            .unwrap();
+        let pre = stats.precpu_stats.and_then(|p| p.system_cpu_usage);
+        assert!(pre.is_none_or(|u| u == 0), "{pre:?}");
+        let stats = docker
+            .containers()
+            .stats(&id, &StatsOptions::default().one_shot(false))
+            .await
+            .unwrap();
+        let pre = stats.precpu_stats.and_then(|p| p.system_cpu_usage);
+        assert!(pre.is_some_and(|u| u > 0), "{pre:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn create_platform_from_1_41() {
+    let Some(old) = pinned(40).await else { return };
+    let windows = spec("sdk-versions-platform").platform("windows/amd64");
+    assert_refused(old.containers().create(&windows).await, "platform", 41);
+    let docker = pinned(41).await.unwrap();
+    // The engine reads it: no container of a Linux image for Windows.
+    let e = docker.containers().create(&windows).await.unwrap_err();
+    assert!(!matches!(e, Error::UnsupportedByVersion { .. }), "{e}");
+    let arch = docker.system().version().await.unwrap().arch.unwrap();
+    let created = docker
+        .containers()
+        .create(&spec("sdk-versions-platform").platform(format!("linux/{arch}")))
+        .await
+        .unwrap();
+    with_container(&docker, &created.id, async {}).await;
+}
+
+#[tokio::test]
+async fn newer_than_the_engine_is_refused_at_its_version() {
+    use docker_engine::containers::StopOptions;
+    use docker_engine::types::Healthcheck;
+    use std::time::Duration;
+    // The 20.10 engine serves up to 1.41: stop signals (1.42) and the
+    // health check's start interval (1.44) are refused there.
+    let Some(docker) = pinned(41).await else {
+        return;
+    };
+    let signal = StopOptions::default().signal("SIGTERM");
+    assert_refused(
+        docker
+            .containers()
+            .stop("sdk-versions-absent", &signal)
+            .await,
+        "signal",
+        42,
+    );
+    assert_refused(
+        docker
+            .containers()
+            .restart("sdk-versions-absent", &signal)
+            .await,
+        "signal",
+        42,
+    );
+    let check = Healthcheck::exec(["true"]).start_interval(Duration::from_secs(1));
+    assert_refused(
+        docker
+            .containers()
+            .create(&spec("sdk-versions-interval").healthcheck(check))
+            .await,
+        "Healthcheck.StartInterval",
+        44,
+    );
+}
