@@ -1,6 +1,12 @@
 //! Raw Docker Engine API endpoints: one async method per Engine operation,
 //! generated at build time from `spec/` by `build.rs` with progenitor.
 //!
+//! The files of `generated/` are the handwritten glue around what is
+//! generated (which lives in `OUT_DIR`, never in the repository): this
+//! crate root, the open enums' support ([`enums`]), the operation table's
+//! types ([`ops`]), the version table's API ([`versions`]), the JSON answer
+//! reader ([`body`]) and how requests are sent ([`exec`]).
+//!
 //! This crate is the layer under the `docker-engine` SDK. Use it directly
 //! when you need an endpoint exactly as the Engine describes it; the SDK
 //! adds connection handling, version negotiation and gating, typed errors,
@@ -11,7 +17,10 @@
 //!   parameters alphabetically, then the body).
 //! - [`types`]: the request and response types of the description.
 //! - [`enums`]: its string enums, open to values newer than the description.
-//! - [`versions`]: when each operation, parameter and field exists.
+//! - [`versions`]: when each operation, parameter and field exists, and
+//!   [`versions::check_request`] to judge a request before it is sent.
+//! - [`ops`]: every operation's id, method, path, parameters and kinds of
+//!   body and answer.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {

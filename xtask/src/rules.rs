@@ -1,10 +1,18 @@
 //! The Engine-specific fixes applied to the converted description, one named
 //! rule each.
 //!
-//! Every rule returns how many places it changed. A rule that changes nothing
-//! fails the regen: upstream fixed what it worked around (or moved it), so it
-//! must be revisited rather than left to pile up. Rules that only apply to
-//! some API versions say so in [`RULES`].
+//! Every rule returns how many places it changed, and is of one of two
+//! kinds ([`Kind`]):
+//! - a **fix** works around something particular upstream got wrong: one
+//!   that changes nothing fails the regen (upstream fixed it, or moved it),
+//!   so it is revisited rather than left to pile up;
+//! - a **policy** holds for the whole description (errors are JSON, unknown
+//!   fields are kept, ...): it may find nothing to change, since upstream
+//!   may already comply.
+//!
+//! For both, the postcondition is checked: applied a second time, a rule
+//! must change nothing (whatever it enforces now holds everywhere). Rules
+//! that only apply to some API versions say so in [`RULES`].
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Map, Value};
@@ -20,12 +28,23 @@ pub struct Ctx<'a> {
 
 type RuleFn = fn(&mut Value, &Ctx) -> Result<usize>;
 
+/// Whether a rule that changes nothing is stale ([`Kind::Fix`]) or simply
+/// finds upstream compliant ([`Kind::Policy`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Works around one upstream mistake; must always find it.
+    Fix,
+    /// Holds everywhere; may find nothing to change.
+    Policy,
+}
+
 /// A named fix, with the one-line reason it exists and the API versions it
 /// applies to (inclusive minor numbers).
 pub struct Rule {
     pub name: &'static str,
     pub reason: &'static str,
     pub versions: (u32, u32),
+    pub kind: Kind,
     pub apply: RuleFn,
 }
 
@@ -35,84 +54,98 @@ pub const RULES: &[Rule] = &[
         name: "type_lists_as_one_of",
         reason: "OpenAPI 3.0 has no `type: [a, b]` (Cmd and Entrypoint took a string or a list)",
         versions: (25, 34),
+        kind: Kind::Fix,
         apply: type_lists_as_one_of,
     },
     Rule {
         name: "request_body_single_media_type",
         reason: "progenitor accepts one media type per body: raw bytes for string bodies, else JSON",
         versions: (25, 99),
+        kind: Kind::Fix,
         apply: request_body_single_media_type,
     },
     Rule {
         name: "error_responses_as_json_ranges",
         reason: "the engine answers any 4xx/5xx (documented or not) with a JSON ErrorResponse",
         versions: (25, 99),
+        kind: Kind::Policy,
         apply: error_responses_as_json_ranges,
     },
     Rule {
         name: "head_responses_have_no_body",
         reason: "a HEAD answer never has a body to decode",
         versions: (25, 99),
+        kind: Kind::Policy,
         apply: head_responses_have_no_body,
     },
     Rule {
         name: "streamed_responses_are_bytes",
         reason: "these answers are long byte or JSON-lines streams; typed or empty decoding drops them",
         versions: (25, 99),
+        kind: Kind::Fix,
         apply: streamed_responses_are_bytes,
     },
     Rule {
         name: "upgrade_endpoints",
         reason: "attach, exec start and session hijack the connection (101 Upgrade) for a duplex stream",
         versions: (25, 99),
+        kind: Kind::Fix,
         apply: upgrade_endpoints,
     },
     Rule {
         name: "one_success_response",
         reason: "progenitor needs one success shape; SystemAuth's empty 204 is the body-less case of 200",
         versions: (25, 99),
+        kind: Kind::Fix,
         apply: one_success_response,
     },
     Rule {
         name: "required_only_if_always_required",
         reason: "a field some version of a schema did not require may be omitted by that engine",
         versions: (28, 99),
+        kind: Kind::Policy,
         apply: required_only_if_always_required,
     },
     Rule {
         name: "go_nil_collections_decode",
         reason: "Go encodes nil slices and maps as null; an empty object can still mean something",
         versions: (25, 99),
+        kind: Kind::Policy,
         apply: go_nil_collections_decode,
     },
     Rule {
         name: "nullable_at_uses",
         reason: "a nullable named schema becomes a newtype around Option; `null` belongs to where it is used",
         versions: (25, 99),
+        kind: Kind::Policy,
         apply: nullable_at_uses,
     },
     Rule {
         name: "defaults_are_not_sent",
         reason: "a default is what the engine assumes for an absent field; sending it would trip older engines",
         versions: (25, 99),
+        kind: Kind::Policy,
         apply: defaults_are_not_sent,
     },
     Rule {
         name: "keep_unknown_fields",
         reason: "fields an engine sends that the schema lacks are kept in an `extra` map, not dropped",
         versions: (25, 99),
+        kind: Kind::Policy,
         apply: keep_unknown_fields,
     },
     Rule {
         name: "open_string_enums",
         reason: "engines send enum values newer than the schema; named enums get an `Other` case in build.rs",
         versions: (25, 99),
+        kind: Kind::Policy,
         apply: open_string_enums,
     },
     Rule {
         name: "flatten_all_of",
         reason: "typify merges `allOf` into anonymous copies of the referenced types; one object keeps the named ones",
         versions: (25, 99),
+        kind: Kind::Fix,
         apply: flatten_all_of,
     },
 ];
@@ -127,20 +160,41 @@ pub fn apply_all(spec: &mut Value, history: &History, target: &str) -> Result<Ve
         if minor < rule.versions.0 || minor > rule.versions.1 {
             continue;
         }
-        let changed = (rule.apply)(spec, &ctx).with_context(|| format!("rule {}", rule.name))?;
-        if changed == 0 {
-            bail!(
-                "rule `{}` no longer finds anything to fix in v{target} ({}); remove it or narrow its versions",
-                rule.name,
-                rule.reason
-            );
-        }
+        let changed = apply_rule(rule, spec, &ctx)?;
         report.push(format!(
-            "{:<36} {changed:>4} changes  ({})",
-            rule.name, rule.reason
+            "{:<36} {changed:>4} changes  ({:?}: {})",
+            rule.name, rule.kind, rule.reason
         ));
     }
     Ok(report)
+}
+
+/// Applies one rule and checks it: a fix must find something, and after
+/// either kind nothing may be left for it to do. Returns the changes.
+fn apply_rule(rule: &Rule, spec: &mut Value, ctx: &Ctx) -> Result<usize> {
+    let target = ctx.target;
+    let changed = (rule.apply)(spec, ctx).with_context(|| format!("rule {}", rule.name))?;
+    if changed == 0 && rule.kind == Kind::Fix {
+        bail!(
+            "rule `{}` no longer finds anything to fix in v{target} ({}); remove it or narrow its versions",
+            rule.name,
+            rule.reason
+        );
+    }
+    // The postcondition: nothing is left for the rule to do. A fix that
+    // checks its sites may refuse to run twice (its site is already
+    // fixed); that is the same answer.
+    let mut again = spec.clone();
+    match (rule.apply)(&mut again, ctx) {
+        Ok(0) if again == *spec => {}
+        Err(_) if rule.kind == Kind::Fix => {}
+        Ok(left) => bail!(
+            "rule `{}` does not hold after it ran in v{target}: a second run changed {left} places",
+            rule.name
+        ),
+        Err(e) => return Err(e.context(format!("rule {} applied a second time", rule.name))),
+    }
+    Ok(changed)
 }
 
 // ---------------------------------------------------------------------------
@@ -525,24 +579,55 @@ const UPGRADES: &[&str] = &[
     "Session",
 ];
 
-fn upgrade_endpoints(spec: &mut Value, _: &Ctx) -> Result<usize> {
+/// Whether the operation `id` has `101` as its only 1xx/2xx answer.
+fn answers_only_101(spec: &Value, id: &str) -> bool {
+    spec["paths"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .any(|(_, item)| {
+            item.as_object().into_iter().flatten().any(|(_, op)| {
+                op.get("operationId").and_then(Value::as_str) == Some(id)
+                    && op["responses"].as_object().is_some_and(|r| {
+                        r.keys()
+                            .filter(|k| k.starts_with('1') || k.starts_with('2'))
+                            .eq(["101"].iter())
+                    })
+            })
+        })
+}
+
+fn upgrade_endpoints(spec: &mut Value, ctx: &Ctx) -> Result<usize> {
     let mut changed = 0;
+    let mut seen = Vec::new();
     for_each_op(spec, |_, _, op| {
-        let id = op_id(op);
-        if !UPGRADES.contains(&id) {
+        let id = op_id(op).to_string();
+        if !UPGRADES.contains(&id.as_str()) {
             return Ok(());
         }
         let responses = op
             .get_mut("responses")
             .and_then(Value::as_object_mut)
             .context("responses")?;
+        let before = responses.clone();
         // Without an upgrade the engine writes the stream on a hijacked
         // HTTP/1.0-style 200; the upgrade (101) is the one a client asks for.
         responses.retain(|k, _| !k.starts_with('1') && !k.starts_with('2'));
         responses.insert("101".into(), json!({ "description": "" }));
-        changed += 1;
+        if *responses != before {
+            changed += 1;
+            seen.push(id);
+        }
         Ok(())
     })?;
+    for id in UPGRADES {
+        if !ctx.target_has(id) {
+            continue;
+        }
+        if !seen.iter().any(|s| s == id) && !answers_only_101(spec, id) {
+            bail!("{id}: not found");
+        }
+    }
     Ok(changed)
 }
 
@@ -772,7 +857,6 @@ fn open_string_enums(spec: &mut Value, _: &Ctx) -> Result<usize> {
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();
     let mut names = taken.clone();
-    let mut named_enums = 0;
     visit_all_schemas(spec, &mut |obj, site| {
         // Parameters stay closed: they are only sent, never decoded.
         if site.parameter {
@@ -814,15 +898,6 @@ fn open_string_enums(spec: &mut Value, _: &Ctx) -> Result<usize> {
         }
         Ok(())
     })?;
-    if let Some(schemas) = spec
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    {
-        named_enums = schemas
-            .values()
-            .filter(|s| s.as_object().is_some_and(is_string_enum))
-            .count();
-    }
     let changed = hoisted.len();
     let schemas = spec
         .pointer_mut("/components/schemas")
@@ -831,8 +906,8 @@ fn open_string_enums(spec: &mut Value, _: &Ctx) -> Result<usize> {
     for (name, def) in hoisted {
         schemas.insert(name, def);
     }
-    // Named enums need no hoisting but still count as found.
-    Ok(changed + named_enums)
+    // A policy: named enums need no hoisting, and none may be inline after.
+    Ok(changed)
 }
 
 /// Rewrites each `allOf` as one schema: a lone reference (with parts that
@@ -998,6 +1073,40 @@ mod tests {
             msg.contains("one_success_response") && msg.contains("no longer finds"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn policies_may_find_nothing_but_must_hold_and_fixes_must_find_something() {
+        let Some(history) = upstream() else { return };
+        let ctx = Ctx {
+            history: &history,
+            target: "1.55",
+        };
+        fn nothing(_: &mut Value, _: &Ctx) -> Result<usize> {
+            Ok(0)
+        }
+        fn never_done(spec: &mut Value, _: &Ctx) -> Result<usize> {
+            spec["x-touched"] = json!(true);
+            Ok(1)
+        }
+        let rule = |kind, apply| Rule {
+            name: "probe",
+            reason: "test",
+            versions: (25, 99),
+            kind,
+            apply,
+        };
+        let mut spec = json!({});
+        assert_eq!(
+            apply_rule(&rule(Kind::Policy, nothing), &mut spec, &ctx).unwrap(),
+            0
+        );
+        let e = apply_rule(&rule(Kind::Fix, nothing), &mut spec, &ctx).unwrap_err();
+        assert!(format!("{e:#}").contains("no longer finds"), "{e:#}");
+        for kind in [Kind::Policy, Kind::Fix] {
+            let e = apply_rule(&rule(kind, never_done), &mut json!({}), &ctx).unwrap_err();
+            assert!(format!("{e:#}").contains("does not hold"), "{e:#}");
+        }
     }
 
     #[test]
