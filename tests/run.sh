@@ -10,3 +10,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p docker-engine --no-default-features --all-targets -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 cargo test --workspace
+# The SDK without its default features (no TLS, no simd-json), and the
+# decode tests through serde_json alone.
+cargo test -p docker-engine --no-default-features
+cargo test -p docker-engine-raw --no-default-features --test decode
