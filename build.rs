@@ -129,10 +129,15 @@ fn derive_default_for_optional_structs(file: &mut syn::File) {
     }
     // Sites: the request bodies the SDK builds with `..Default::default()`
     // are among them (a typify that derives it itself makes the pass stale).
-    assert!(added > 0, "typify now derives Default for optional structs: drop this pass");
+    assert!(
+        added > 0,
+        "typify now derives Default for optional structs: drop this pass"
+    );
     for item in types_module(file).iter() {
         let syn::Item::Struct(s) = item else { continue };
-        if ["ContainerCreateBody", "HostConfig", "ExecStartBody"].contains(&s.ident.to_string().as_str()) {
+        if ["ContainerCreateBody", "HostConfig", "ExecStartBody"]
+            .contains(&s.ident.to_string().as_str())
+        {
             assert!(derives_default(s), "{} must derive Default", s.ident);
         }
     }
@@ -171,7 +176,10 @@ fn json_answers_through_body_module(file: &mut syn::File) {
     // (checked per method in `operation_ids_upstream`), and nothing else
     // decodes with from_response.
     let text = quote::ToTokens::to_token_stream(&*file).to_string();
-    assert!(!text.contains("from_response"), "a from_response call was left");
+    assert!(
+        !text.contains("from_response"),
+        "a from_response call was left"
+    );
 }
 
 /// progenitor sends the description's version (`info.version`, the newest

@@ -33,8 +33,10 @@ async fn engine() -> Option<Client> {
         http.clone(),
         docker_engine_raw::exec::Executor::default(),
     );
-    let version = match probe.system_version().await {
-        Ok(v) => v.into_inner(),
+    // `/_ping` is the one unversioned call: its `API-Version` header names
+    // the engine's version.
+    let ping = match probe.system_ping().await {
+        Ok(v) => v,
         Err(e) => {
             if std::env::var_os("CI").is_some() {
                 panic!("no Docker engine at {path}: {e}");
@@ -45,7 +47,12 @@ async fn engine() -> Option<Client> {
             return None;
         }
     };
-    let api = version.api_version.expect("engine reports its API version");
+    let api = ping
+        .headers()
+        .get("api-version")
+        .and_then(|v| v.to_str().ok())
+        .expect("engine reports its API version")
+        .to_string();
     Some(Client::new_with_client(
         &format!("http://localhost/v{api}"),
         http,
