@@ -391,10 +391,11 @@ impl Docker {
             (Answer::Prompt | Answer::Stream, Some(limit)) => {
                 match tokio::time::timeout(limit, fut).await {
                     Ok(r) => r,
-                    Err(_) => Err(Error::Timeout {
-                        during: "the engine's answer",
-                        after: limit,
-                    }),
+                    Err(_) => Err(Error::timeout(
+                        "request",
+                        crate::error::TimeoutPhase::Answer,
+                        Some(limit),
+                    )),
                 }
             }
             _ => fut.await,
@@ -462,7 +463,16 @@ impl Docker {
             .timed(request, answer)
             .instrument(span.clone())
             .await
-            .map_err(|e| self.explain_transport(e));
+            .map_err(|e| match e {
+                // The operation is known once the request was built.
+                Error::Timeout {
+                    operation: "request",
+                    phase,
+                    after,
+                    ..
+                } => Error::timeout(hook.op_id(), phase, after),
+                e => self.explain_transport(e),
+            });
         let status = match &result {
             Ok(v) => v.status().as_u16(),
             Err(e) => e.status().unwrap_or(0),

@@ -17,34 +17,73 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Boxed cause of a transport or decode failure.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// What went wrong. New variants may be added, so matches need a `_` arm.
+/// When a timeout ran out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutPhase {
+    /// Connecting to the engine ([`crate::DockerBuilder::connect_timeout`]).
+    Connect,
+    /// Waiting for the answer (for streams: its headers)
+    /// ([`crate::DockerBuilder::response_timeout`]).
+    Answer,
+    /// A stream stayed silent ([`crate::DockerBuilder::stream_idle_timeout`]).
+    StreamIdle,
+}
+
+impl fmt::Display for TimeoutPhase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutPhase::Connect => "connecting",
+            TimeoutPhase::Answer => "waiting for the answer",
+            TimeoutPhase::StreamIdle => "waiting for stream data",
+        })
+    }
+}
+
+/// What went wrong. New variants may be added, so matches need a `_` arm;
+/// variants may gain fields, so patterns need `..`. The accessors
+/// ([`Error::operation`], [`Error::status`], [`Error::engine_message`],
+/// [`Error::timeout_phase`]) work across variants.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// 404: the container, image, network, ... does not exist.
-    #[error("not found: {message}")]
+    #[error("{operation}: not found: {message}")]
+    #[non_exhaustive]
     NotFound {
+        /// The operation, e.g. `ContainerInspect`.
+        operation: &'static str,
         /// The engine's message.
         message: String,
     },
 
     /// 409: the request conflicts with the object's state (a name in use,
     /// a running container to remove, ...).
-    #[error("conflict: {message}")]
+    #[error("{operation}: conflict: {message}")]
+    #[non_exhaustive]
     Conflict {
+        /// The operation.
+        operation: &'static str,
         /// The engine's message.
         message: String,
     },
 
     /// 304: nothing to do (where the SDK does not turn it into a value, as
     /// it does for starting a started container).
-    #[error("not modified")]
-    NotModified,
+    #[error("{operation}: not modified")]
+    #[non_exhaustive]
+    NotModified {
+        /// The operation.
+        operation: &'static str,
+    },
 
     /// 401 or 403: the engine or a registry refused the credentials or the
     /// action.
-    #[error("not authorized ({status}): {message}")]
+    #[error("{operation}: not authorized ({status}): {message}")]
+    #[non_exhaustive]
     Unauthorized {
+        /// The operation.
+        operation: &'static str,
         /// 401 or 403.
         status: u16,
         /// The engine's message.
@@ -52,17 +91,33 @@ pub enum Error {
     },
 
     /// 400: the engine rejected a parameter or body.
-    #[error("invalid argument: {message}")]
+    #[error("{operation}: invalid argument: {message}")]
+    #[non_exhaustive]
     InvalidArgument {
+        /// The operation.
+        operation: &'static str,
         /// The engine's message.
         message: String,
     },
 
     /// Any other error status, 5xx in particular.
-    #[error("engine error ({status}): {message}")]
+    #[error("{operation}: engine error ({status}): {message}")]
+    #[non_exhaustive]
     Engine {
+        /// The operation.
+        operation: &'static str,
         /// The HTTP status.
         status: u16,
+        /// The engine's message.
+        message: String,
+    },
+
+    /// The engine reported a failure inside an answer it had begun as a
+    /// success: a system-error frame in exec or attach output, an error
+    /// item in a progress stream.
+    #[error("the engine reported an error in the stream: {message}")]
+    #[non_exhaustive]
+    InStream {
         /// The engine's message.
         message: String,
     },
@@ -71,6 +126,7 @@ pub enum Error {
     /// that the call uses. Nothing was sent: the engine would have ignored
     /// it silently.
     #[error("{what} needs API {}, but the engine speaks {negotiated}", needs(*since, *until))]
+    #[non_exhaustive]
     UnsupportedByVersion {
         /// What was used, e.g. `parameter signal of ContainerStop`.
         what: String,
@@ -85,6 +141,7 @@ pub enum Error {
     /// The engine and this SDK have no API version in common, or a pinned
     /// version is outside what the engine accepts.
     #[error("API version mismatch: {detail}")]
+    #[non_exhaustive]
     VersionMismatch {
         /// Both sides' versions, in words.
         detail: String,
@@ -98,6 +155,7 @@ pub enum Error {
 
     /// Input rejected before anything was sent.
     #[error("invalid input: {message}")]
+    #[non_exhaustive]
     InvalidInput {
         /// What was wrong.
         message: String,
@@ -105,6 +163,7 @@ pub enum Error {
 
     /// The connection failed: refused, reset, TLS, ssh, ...
     #[error("transport error: {context}")]
+    #[non_exhaustive]
     Transport {
         /// What was being done.
         context: String,
@@ -114,18 +173,22 @@ pub enum Error {
     },
 
     /// A timeout set on the client ran out.
-    #[error("timed out after {after:?} waiting for {during}")]
+    #[error("{operation}: timed out {phase}{}", after.map(|a| format!(" (after {a:?})")).unwrap_or_default())]
+    #[non_exhaustive]
     Timeout {
-        /// What was awaited: connecting, response headers, stream data.
-        during: &'static str,
-        /// The timeout that ran out.
-        after: Duration,
+        /// The operation (`request` when it was not known yet).
+        operation: &'static str,
+        /// When it ran out.
+        phase: TimeoutPhase,
+        /// The timeout that ran out, when the SDK knows it.
+        after: Option<Duration>,
     },
 
     /// The engine's answer broke the protocol in a way that is not a JSON
     /// decoding failure: an answer with nothing where something must be, a
     /// malformed HTTP response.
     #[error("{operation}: protocol error: {message}")]
+    #[non_exhaustive]
     Protocol {
         /// The operation, e.g. `ContainerStats`.
         operation: String,
@@ -135,6 +198,7 @@ pub enum Error {
 
     /// An answer did not decode.
     #[error("could not decode {what} at {path}: near `{excerpt}`")]
+    #[non_exhaustive]
     Decode {
         /// What was decoded, e.g. `ContainerInspect answer`.
         what: String,
@@ -162,21 +226,46 @@ impl Error {
         match self {
             Error::NotFound { .. } => Some(404),
             Error::Conflict { .. } => Some(409),
-            Error::NotModified => Some(304),
+            Error::NotModified { .. } => Some(304),
             Error::InvalidArgument { .. } => Some(400),
             Error::Unauthorized { status, .. } | Error::Engine { status, .. } => Some(*status),
             _ => None,
         }
     }
 
-    /// The engine's message, for errors that are answers.
+    /// The engine's message, for errors the engine reported.
     pub fn engine_message(&self) -> Option<&str> {
         match self {
-            Error::NotFound { message }
-            | Error::Conflict { message }
-            | Error::InvalidArgument { message }
+            Error::NotFound { message, .. }
+            | Error::Conflict { message, .. }
+            | Error::InvalidArgument { message, .. }
             | Error::Unauthorized { message, .. }
-            | Error::Engine { message, .. } => Some(message),
+            | Error::Engine { message, .. }
+            | Error::InStream { message } => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The operation (`ContainerInspect`, ...) the error is about, where
+    /// it is known.
+    pub fn operation(&self) -> Option<&str> {
+        match self {
+            Error::NotFound { operation, .. }
+            | Error::Conflict { operation, .. }
+            | Error::NotModified { operation }
+            | Error::Unauthorized { operation, .. }
+            | Error::InvalidArgument { operation, .. }
+            | Error::Engine { operation, .. }
+            | Error::Timeout { operation, .. } => Some(operation),
+            Error::Protocol { operation, .. } => Some(operation),
+            _ => None,
+        }
+    }
+
+    /// When a timeout ran out, for [`Error::Timeout`].
+    pub fn timeout_phase(&self) -> Option<TimeoutPhase> {
+        match self {
+            Error::Timeout { phase, .. } => Some(*phase),
             _ => None,
         }
     }
@@ -191,15 +280,41 @@ impl Error {
         matches!(self, Error::Conflict { .. })
     }
 
-    /// The error for an engine answer with `status` and `message`.
-    pub(crate) fn from_status(status: u16, message: String) -> Error {
+    /// Whether a timeout ran out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// The error for an engine answer with `status` and `message` to
+    /// `operation`.
+    pub(crate) fn from_status(operation: &'static str, status: u16, message: String) -> Error {
         match status {
-            304 => Error::NotModified,
-            400 => Error::InvalidArgument { message },
-            401 | 403 => Error::Unauthorized { status, message },
-            404 => Error::NotFound { message },
-            409 => Error::Conflict { message },
-            _ => Error::Engine { status, message },
+            304 => Error::NotModified { operation },
+            400 => Error::InvalidArgument { operation, message },
+            401 | 403 => Error::Unauthorized {
+                operation,
+                status,
+                message,
+            },
+            404 => Error::NotFound { operation, message },
+            409 => Error::Conflict { operation, message },
+            _ => Error::Engine {
+                operation,
+                status,
+                message,
+            },
+        }
+    }
+
+    pub(crate) fn timeout(
+        operation: &'static str,
+        phase: TimeoutPhase,
+        after: Option<Duration>,
+    ) -> Error {
+        Error::Timeout {
+            operation,
+            phase,
+            after,
         }
     }
 
@@ -358,19 +473,32 @@ mod tests {
 
     #[test]
     fn statuses_map_to_kinds() {
-        assert!(Error::from_status(404, "no such container".into()).is_not_found());
-        assert!(Error::from_status(409, "in use".into()).is_conflict());
+        let op = "ContainerInspect";
+        assert!(Error::from_status(op, 404, "no such container".into()).is_not_found());
+        assert!(Error::from_status(op, 409, "in use".into()).is_conflict());
         assert!(matches!(
-            Error::from_status(400, "bad".into()),
+            Error::from_status(op, 400, "bad".into()),
             Error::InvalidArgument { .. }
         ));
         assert!(matches!(
-            Error::from_status(403, "no".into()),
+            Error::from_status(op, 403, "no".into()),
             Error::Unauthorized { status: 403, .. }
         ));
-        let e = Error::from_status(500, "boom".into());
+        assert!(matches!(
+            Error::from_status(op, 304, String::new()),
+            Error::NotModified { .. }
+        ));
+        let e = Error::from_status(op, 500, "boom".into());
         assert_eq!((e.status(), e.engine_message()), (Some(500), Some("boom")));
-        assert_eq!(e.to_string(), "engine error (500): boom");
+        assert_eq!(e.operation(), Some("ContainerInspect"));
+        assert_eq!(e.to_string(), "ContainerInspect: engine error (500): boom");
+
+        let t = Error::timeout(op, TimeoutPhase::Connect, Some(Duration::from_secs(1)));
+        assert_eq!(t.timeout_phase(), Some(TimeoutPhase::Connect));
+        assert_eq!(
+            t.to_string(),
+            "ContainerInspect: timed out connecting (after 1s)"
+        );
     }
 
     #[test]

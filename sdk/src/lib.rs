@@ -42,7 +42,7 @@ pub mod transport;
 pub mod types;
 
 pub use client::{Docker, DockerBuilder, VersionSetting};
-pub use error::{BoxError, Error, Result};
+pub use error::{BoxError, Error, Result, TimeoutPhase};
 pub use filters::Filters;
 pub use transport::{Host, Pem, TlsSettings};
 

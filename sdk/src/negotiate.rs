@@ -12,7 +12,7 @@
 use docker_engine_raw as raw;
 use raw::versions::{self, ApiVersion};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TimeoutPhase};
 
 /// The outcome of negotiation.
 #[derive(Clone, Copy, Debug)]
@@ -119,7 +119,7 @@ impl ErrorBody for () {
 /// Maps a raw-layer error, reading the body of unexpected answers.
 pub(crate) async fn map_raw_error<E: ErrorBody>(
     e: raw::Error<E>,
-    op: &str,
+    op: &'static str,
     version: ApiVersion,
 ) -> Error {
     match e {
@@ -134,12 +134,12 @@ pub(crate) async fn map_raw_error<E: ErrorBody>(
                         .map(str::to_string)
                 })
                 .unwrap_or_else(|| String::from_utf8_lossy(&body).trim().to_string());
-            classify(status, message, version)
+            classify(op, status, message, version)
         }
         other => {
             let mapped = raw_error_sync(other, op);
             match mapped {
-                Error::InvalidArgument { message } => classify(400, message, version),
+                Error::InvalidArgument { message, .. } => classify(op, 400, message, version),
                 e => e,
             }
         }
@@ -148,7 +148,7 @@ pub(crate) async fn map_raw_error<E: ErrorBody>(
 
 /// A status and message as an error; recognises the engine's "client
 /// version too new/old" refusals.
-fn classify(status: u16, message: String, version: ApiVersion) -> Error {
+fn classify(op: &'static str, status: u16, message: String, version: ApiVersion) -> Error {
     if status == 400
         && message.contains("client version")
         && (message.contains("too new") || message.contains("too old"))
@@ -164,27 +164,31 @@ fn classify(status: u16, message: String, version: ApiVersion) -> Error {
             engine_min: if too_new { None } else { engine },
         };
     }
-    Error::from_status(status, message)
+    Error::from_status(op, status, message)
 }
 
 /// Maps every raw error that needs no I/O.
-pub(crate) fn raw_error_sync<E: ErrorBody>(e: raw::Error<E>, op: &str) -> Error {
+pub(crate) fn raw_error_sync<E: ErrorBody>(e: raw::Error<E>, op: &'static str) -> Error {
     match e {
         raw::Error::ErrorResponse(rv) => {
             let status = rv.status().as_u16();
-            Error::from_status(status, rv.into_inner().message())
+            Error::from_status(op, status, rv.into_inner().message())
         }
-        raw::Error::UnexpectedResponse(r) => Error::from_status(r.status().as_u16(), String::new()),
+        raw::Error::UnexpectedResponse(r) => {
+            Error::from_status(op, r.status().as_u16(), String::new())
+        }
         raw::Error::CommunicationError(e)
         | raw::Error::ResponseBodyError(e)
         | raw::Error::InvalidUpgrade(e) => {
             if e.is_timeout() {
-                let context = if e.is_connect() {
-                    "connecting"
+                // reqwest's own timeouts: connecting, or a read that waited
+                // longer than the stream-idle timeout.
+                let phase = if e.is_connect() {
+                    TimeoutPhase::Connect
                 } else {
-                    "stream data"
+                    TimeoutPhase::StreamIdle
                 };
-                return Error::transport(format!("{op}: timed out {context}"), e);
+                return Error::timeout(op, phase, None);
             }
             let context = if e.is_connect() {
                 format!("{op}: cannot connect to the engine")
@@ -252,6 +256,7 @@ mod tests {
     #[test]
     fn recognises_too_new_refusals() {
         let e = classify(
+            "SystemPing",
             400,
             "client version 1.55 is too new. Maximum supported API version is 1.41".into(),
             v(55),

@@ -298,10 +298,7 @@ impl<S> Demux<S> {
         {
             let text = String::from_utf8_lossy(message).trim().to_string();
             self.state = State::Header;
-            return Some(Err(Error::Engine {
-                status: 200,
-                message: text,
-            }));
+            return Some(Err(Error::InStream { message: text }));
         }
         None
     }
@@ -748,7 +745,9 @@ mod tests {
         f.extend(frame(1, b"ok"));
         let items = run(vec![f], Framing::Multiplexed).await;
         match &items[0] {
-            Err(Error::Engine { message, .. }) => assert_eq!(message, "exec failed: no such file"),
+            Err(Error::InStream { message, .. }) => {
+                assert_eq!(message, "exec failed: no such file")
+            }
             other => panic!("{other:?}"),
         }
         assert_eq!(ok(&items[1..]), vec![(StdStream::Stdout, b"ok".to_vec())]);

@@ -425,7 +425,12 @@ async fn logs_follow_streams_while_the_container_runs_and_errors_are_typed() {
         .logs(&missing, &LogsOptions::default())
         .await
     {
-        Err(docker_engine::Error::NotFound { message }) => assert!(message.contains(&missing)),
+        Err(docker_engine::Error::NotFound {
+            operation, message, ..
+        }) => {
+            assert!(message.contains(&missing));
+            assert_eq!(operation, "ContainerLogs");
+        }
         Err(other) => panic!("expected NotFound, got {other:?}"),
         Ok(_) => panic!("expected NotFound, got a stream"),
     }

@@ -238,7 +238,14 @@ async fn a_silent_engine_times_out_with_a_typed_error() {
         .build()
         .unwrap();
     match docker.system().info().await {
-        Err(Error::Timeout { after, .. }) => assert_eq!(after, Duration::from_millis(300)),
+        Err(e @ Error::Timeout { .. }) => {
+            let Error::Timeout { after, .. } = &e else {
+                unreachable!()
+            };
+            assert_eq!(*after, Some(Duration::from_millis(300)));
+            assert_eq!(e.timeout_phase(), Some(docker_engine::TimeoutPhase::Answer));
+            assert_eq!(e.operation(), Some("SystemInfo"));
+        }
         other => panic!("{other:?}"),
     }
 }

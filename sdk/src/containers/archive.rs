@@ -48,12 +48,12 @@ impl PathStat {
 }
 
 fn path_stat(headers: &http::HeaderMap) -> Result<PathStat> {
-    let value = headers
-        .get("x-docker-container-path-stat")
-        .ok_or_else(|| Error::Engine {
-            status: 200,
-            message: "the answer has no X-Docker-Container-Path-Stat".into(),
-        })?;
+    let value = headers.get("x-docker-container-path-stat").ok_or_else(|| {
+        Error::protocol(
+            "ContainerArchiveInfo",
+            "the answer has no X-Docker-Container-Path-Stat header",
+        )
+    })?;
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(value.as_bytes())
         .map_err(|e| Error::Decode {

@@ -50,7 +50,7 @@ pub enum StateChange {
 fn state_change<T>(r: Result<T>) -> Result<StateChange> {
     match r {
         Ok(_) => Ok(StateChange::Changed),
-        Err(Error::NotModified) => Ok(StateChange::AlreadyInState),
+        Err(Error::NotModified { .. }) => Ok(StateChange::AlreadyInState),
         Err(e) => Err(e),
     }
 }
