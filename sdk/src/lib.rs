@@ -53,3 +53,8 @@ pub use docker_engine_raw as raw;
 pub use docker_engine_raw::types as models;
 /// API versions and the version table.
 pub use docker_engine_raw::versions;
+
+/// The README's examples, compiled as doc tests so they cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;
