@@ -165,6 +165,17 @@ impl Docker {
 
 impl Exec<'_> {
     /// Creates an exec instance in a running container; returns its id.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for a missing container; [`Error::Conflict`] when
+    /// it is not running; [`Error::UnsupportedByVersion`].
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::exec::ExecCreate;
+    /// let id = docker.exec().create("web-1", &ExecCreate::new(["ls", "/"])).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn create(&self, container: &str, spec: &ExecCreate) -> Result<String> {
         let mut body = spec.body.clone();
         if spec.inherit_proxies {
@@ -190,6 +201,19 @@ impl Exec<'_> {
 
     /// Starts an exec instance and attaches to it. `tty` must match how it
     /// was created (it decides the framing on engines before API 1.42).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for a missing exec instance; a transport error if
+    /// the upgrade fails.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::exec::ExecStartOptions;
+    /// let attached = docker.exec().start("exec-id", &ExecStartOptions::default()).await?;
+    /// let (_stdin, output) = attached.split();
+    /// let (out, err) = docker_engine::streams::collect(output).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn start(&self, id: &str, opts: &ExecStartOptions) -> Result<Attached> {
         let body = models::ExecStartBody {
             detach: Some(false),
@@ -211,6 +235,16 @@ impl Exec<'_> {
     }
 
     /// Starts an exec instance without attaching; it runs in the background.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for a missing exec instance; [`Error::Conflict`]
+    /// when its container is not running.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// docker.exec().start_detached("exec-id").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn start_detached(&self, id: &str) -> Result<()> {
         let body = models::ExecStartBody {
             detach: Some(true),
@@ -233,6 +267,16 @@ impl Exec<'_> {
 
     /// Low-level information on an exec instance, including its exit code
     /// once it has finished.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for a missing exec instance.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// let info = docker.exec().inspect("exec-id").await?;
+    /// println!("{:?} {:?}", info.running, info.exit_code);
+    /// # Ok(()) }
+    /// ```
     pub async fn inspect(&self, id: &str) -> Result<models::ExecInspectResponse> {
         Ok(self
             .docker
@@ -242,6 +286,16 @@ impl Exec<'_> {
     }
 
     /// Resizes an exec instance's TTY.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for a missing exec instance.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::containers::TtySize;
+    /// docker.exec().resize("exec-id", TtySize { height: 40, width: 120 }).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn resize(&self, id: &str, size: TtySize) -> Result<()> {
         self.docker
             .call(Answer::Prompt, async |c| {
@@ -255,6 +309,11 @@ impl Exec<'_> {
     /// Runs a command in a running container and returns its exit code,
     /// stdout and stderr. `input`, if given, is written to its stdin, which
     /// is then closed.
+    ///
+    /// # Errors
+    /// Those of [`Exec::create`] and [`Exec::start`]; [`Error::Protocol`]
+    /// when the output ended but the engine never reports an exit code. A
+    /// non-zero exit is not an error.
     ///
     /// ```no_run
     /// # async fn demo(docker: docker_engine::Docker, id: &str) -> docker_engine::Result<()> {

@@ -144,6 +144,17 @@ impl Read for ChannelReader {
 
 impl Containers<'_> {
     /// What is at `path` in a container (`HEAD /containers/{id}/archive`).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for a missing container or path;
+    /// [`Error::Protocol`] when the answer lacks the stat header.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// let stat = docker.containers().archive_info("web-1", "/etc/hostname").await?;
+    /// println!("{} bytes, dir: {}", stat.size, stat.is_dir());
+    /// # Ok(()) }
+    /// ```
     pub async fn archive_info(&self, id: &str, path: &str) -> Result<PathStat> {
         let r = self
             .docker
@@ -156,6 +167,20 @@ impl Containers<'_> {
 
     /// `path` in a container as a tar stream, with what the engine says
     /// about it.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for a missing container or path; later, a
+    /// transport error as a stream item.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use futures_util::StreamExt;
+    /// let (_stat, mut tar) = docker.containers().archive("web-1", "/etc").await?;
+    /// while let Some(chunk) = tar.next().await {
+    ///     let _bytes = chunk?;
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn archive(&self, id: &str, path: &str) -> Result<(PathStat, ByteStream)> {
         let r = self
             .docker
@@ -169,6 +194,19 @@ impl Containers<'_> {
 
     /// Extracts a tar stream into the directory `path` of a container. The
     /// body streams: nothing is held in memory but what is in flight.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for a missing container or directory;
+    /// [`Error::InvalidArgument`] for an archive the engine cannot unpack;
+    /// [`Error::UnsupportedByVersion`] for `copyUIDGID` before API 1.30.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::{containers::PutArchiveOptions, streams::Body};
+    /// let tar: Vec<u8> = std::fs::read("files.tar").unwrap();
+    /// docker.containers().put_archive("web-1", "/srv", Body::from(tar), &PutArchiveOptions::default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn put_archive(
         &self,
         id: &str,
@@ -195,6 +233,16 @@ impl Containers<'_> {
     /// Copies a host file or directory into the directory `dest_dir` of a
     /// container, keeping its name (as `docker cp SRC CONTAINER:DIR`). The
     /// tar is built while it is sent.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a source that cannot be read or archived;
+    /// those of [`Containers::put_archive`].
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// docker.containers().copy_into("web-1", std::path::Path::new("./site"), "/srv").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn copy_into(&self, id: &str, src: &Path, dest_dir: &str) -> Result<()> {
         let meta = tokio::fs::metadata(src)
             .await
@@ -254,6 +302,16 @@ impl Containers<'_> {
 
     /// Copies `src` from a container into the host directory `dest_dir`
     /// (as `docker cp CONTAINER:SRC DIR`), unpacking while it arrives.
+    ///
+    /// # Errors
+    /// Those of [`Containers::archive`]; [`Error::InvalidInput`] when the
+    /// archive cannot be unpacked into `dest_dir`.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// docker.containers().copy_out("web-1", "/var/log", std::path::Path::new("./logs")).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn copy_out(&self, id: &str, src: &str, dest_dir: &Path) -> Result<PathStat> {
         let (stat, mut stream) = self.archive(id, src).await?;
         let (tx, rx) = mpsc::channel::<std::result::Result<Bytes, std::io::Error>>(IN_FLIGHT);
