@@ -179,7 +179,7 @@ impl Exec<'_> {
     pub async fn create(&self, container: &str, spec: &ExecCreate) -> Result<String> {
         let mut body = spec.body.clone();
         if spec.inherit_proxies {
-            crate::config::add_missing_env(
+            crate::placement::proxy_env(
                 &mut body.env,
                 &self
                     .docker

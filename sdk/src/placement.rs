@@ -1,14 +1,54 @@
-//! What the call path adds to a request from the client's configuration,
-//! for any operation that has a place for it (see `CallHook` in
-//! `client.rs`, which runs this for every request).
+//! Where version- and configuration-dependent values go, in one place.
 //!
+//! On every request (`place`, run by `CallHook` in `client.rs`):
 //! - `detachKeys` from the CLI configuration's `detachKeys`, on every
 //!   operation that hands back a duplex connection and has that query
 //!   parameter (attach, attach over WebSocket; `ContainerStart` has the
 //!   parameter too, but the CLI never sends it there), unless the caller
 //!   set one: an explicit value always wins.
 
+//!
+//! In the bodies that carry them (called by the builders that own those
+//! bodies, `ContainerCreate` and `ExecCreate`, before the request is built):
+//! - the MAC address: on the container's configuration before API 1.44,
+//!   on the endpoint of its network from 1.44 (where the engine reads it);
+//! - the CLI configuration's proxy variables, added to `Env` unless the
+//!   variable is already set there (an explicit value wins).
+
+use std::collections::HashMap;
+
 use docker_engine_raw::ops::{Answer, Location, Operation};
+
+use crate::models;
+use crate::versions::ApiVersion;
+
+/// The first API version that reads the MAC address from the endpoint.
+const MAC_ON_ENDPOINT: ApiVersion = ApiVersion::new(1, 44);
+
+/// Puts `mac` where an engine speaking `version` reads it.
+pub(crate) fn mac_address(body: &mut models::ContainerCreateBody, version: ApiVersion, mac: &str) {
+    if version < MAC_ON_ENDPOINT {
+        body.extra.insert("MacAddress".into(), mac.into());
+        return;
+    }
+    let network = body
+        .host_config
+        .as_ref()
+        .and_then(|h| h.network_mode.clone())
+        .filter(|m| !m.is_empty() && m != "default")
+        .unwrap_or_else(|| "bridge".into());
+    let endpoints = body
+        .networking_config
+        .get_or_insert_with(Default::default)
+        .endpoints_config
+        .get_or_insert_with(HashMap::new);
+    endpoints.entry(network).or_default().mac_address = Some(mac.to_string());
+}
+
+/// Adds the proxy variables `pairs` to `env`, except those already set.
+pub(crate) fn proxy_env(env: &mut Option<Vec<String>>, pairs: &[(String, String)]) {
+    crate::config::add_missing_env(env, pairs);
+}
 
 /// Adds what the configuration says to `request` for `op`.
 pub(crate) fn place(request: &mut reqwest::Request, op: &Operation, detach_keys: Option<&str>) {
@@ -31,6 +71,52 @@ pub(crate) fn place(request: &mut reqwest::Request, op: &Operation, detach_keys:
 mod tests {
     use super::*;
     use docker_engine_raw::ops;
+
+    #[test]
+    fn the_mac_address_goes_where_each_version_reads_it() {
+        let v = |m| ApiVersion::new(1, m);
+        let mut old = models::ContainerCreateBody::default();
+        mac_address(&mut old, v(43), "02:42:ac:11:00:02");
+        let json = serde_json::to_value(&old).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({ "MacAddress": "02:42:ac:11:00:02" })
+        );
+
+        let mut new = models::ContainerCreateBody::default();
+        mac_address(&mut new, v(44), "02:42:ac:11:00:02");
+        let json = serde_json::to_value(&new).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({ "NetworkingConfig": { "EndpointsConfig": { "bridge": { "MacAddress": "02:42:ac:11:00:02" } } } })
+        );
+
+        // On the network the container is put on.
+        let mut named = models::ContainerCreateBody {
+            host_config: Some(models::HostConfig {
+                network_mode: Some("backend".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        mac_address(&mut named, v(44), "02:42:ac:11:00:03");
+        let endpoints = named.networking_config.unwrap().endpoints_config.unwrap();
+        assert_eq!(
+            endpoints["backend"].mac_address.as_deref(),
+            Some("02:42:ac:11:00:03")
+        );
+    }
+
+    #[test]
+    fn proxies_never_override_what_is_set() {
+        let mut env = Some(vec!["HTTP_PROXY=mine".to_string()]);
+        let pairs = [
+            ("HTTP_PROXY".to_string(), "cli".to_string()),
+            ("NO_PROXY".to_string(), "localhost".to_string()),
+        ];
+        proxy_env(&mut env, &pairs);
+        assert_eq!(env.unwrap(), ["HTTP_PROXY=mine", "NO_PROXY=localhost"]);
+    }
 
     fn request(url: &str) -> reqwest::Request {
         reqwest::Request::new(reqwest::Method::POST, url.parse().unwrap())

@@ -666,3 +666,34 @@ async fn on_an_engine_at_1_29_wait_and_run_work_and_a_newer_condition_is_refused
     let wait = seen.iter().find(|s| s.path.ends_with("/wait")).unwrap();
     assert!(wait.query.is_empty());
 }
+
+#[tokio::test]
+async fn the_mac_address_is_sent_where_the_negotiated_version_reads_it() {
+    for (api, minor, expected) in [
+        (
+            "1.43",
+            43,
+            serde_json::json!({ "Image": "busybox", "MacAddress": "02:42:ac:11:00:02" }),
+        ),
+        (
+            "1.44",
+            44,
+            serde_json::json!({
+                "Image": "busybox",
+                "NetworkingConfig": { "EndpointsConfig": { "bridge": { "MacAddress": "02:42:ac:11:00:02" } } }
+            }),
+        ),
+    ] {
+        let (host, log) = fake_engine(api).await;
+        let docker = client(&host, Some((1, minor)));
+        let body = body_of(
+            &docker,
+            &log,
+            call!(|d| d
+                .containers()
+                .create(&ContainerCreate::new("busybox").mac_address("02:42:ac:11:00:02"))),
+        )
+        .await;
+        assert_eq!(body, expected, "at {api}");
+    }
+}

@@ -389,25 +389,10 @@ impl ContainerCreate {
         }
         let mut body = self.body.clone();
         if !self.no_proxies {
-            crate::config::add_missing_env(&mut body.env, proxies);
+            crate::placement::proxy_env(&mut body.env, proxies);
         }
         if let Some(mac) = &self.mac_address {
-            if version < ApiVersion::new(1, 44) {
-                body.extra.insert("MacAddress".into(), mac.clone().into());
-            } else {
-                let network = body
-                    .host_config
-                    .as_ref()
-                    .and_then(|h| h.network_mode.clone())
-                    .filter(|m| !m.is_empty() && m != "default")
-                    .unwrap_or_else(|| "bridge".into());
-                let endpoints = body
-                    .networking_config
-                    .get_or_insert_with(Default::default)
-                    .endpoints_config
-                    .get_or_insert_with(HashMap::new);
-                endpoints.entry(network).or_default().mac_address = Some(mac.clone());
-            }
+            crate::placement::mac_address(&mut body, version, mac);
         }
         Ok(body)
     }
