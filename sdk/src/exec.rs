@@ -11,6 +11,7 @@ use crate::client::{Answer, Docker};
 use crate::containers::TtySize;
 use crate::error::{Error, Result};
 use crate::models;
+use crate::options::options;
 use crate::types::split_command;
 
 /// What to run: built with chainable setters.
@@ -135,18 +136,11 @@ impl ExecOutput {
     }
 }
 
-/// Options for [`Exec::start`].
-#[derive(Clone, Copy, Debug, Default)]
-#[must_use]
-pub struct ExecStartOptions {
-    tty: bool,
-}
-
-impl ExecStartOptions {
-    /// The exec was created with a TTY: its output is one raw stream.
-    pub fn tty(mut self, yes: bool) -> Self {
-        self.tty = yes;
-        self
+options! {
+    /// Options for [`Exec::start`].
+    pub struct ExecStartOptions {
+        /// The exec was created with a TTY: its output is one raw stream.
+        tty: flag,
     }
 }
 

@@ -35,6 +35,7 @@ mod error;
 pub mod exec;
 mod filters;
 mod negotiate;
+mod options;
 mod placement;
 pub mod streams;
 pub mod system;

@@ -18,6 +18,7 @@ use tokio::sync::mpsc;
 use super::Containers;
 use crate::client::Answer;
 use crate::error::{BoxError, Error, Result};
+use crate::options::options;
 use crate::streams::{Body, ByteStream};
 
 const CHUNK: usize = 64 * 1024;
@@ -65,25 +66,13 @@ fn path_stat(headers: &http::HeaderMap) -> Result<PathStat> {
     serde_json::from_slice(&decoded).map_err(|e| Error::decode("path stat header", &decoded, e))
 }
 
-/// Options for [`Containers::put_archive`].
-#[derive(Clone, Copy, Debug, Default)]
-#[must_use]
-pub struct PutArchiveOptions {
-    no_overwrite_dir_non_dir: bool,
-    copy_uid_gid: bool,
-}
-
-impl PutArchiveOptions {
-    /// Fail rather than replace a directory with a non-directory or back.
-    pub fn no_overwrite_dir_non_dir(mut self, yes: bool) -> Self {
-        self.no_overwrite_dir_non_dir = yes;
-        self
-    }
-
-    /// Give the files the container's user and group ids.
-    pub fn copy_uid_gid(mut self, yes: bool) -> Self {
-        self.copy_uid_gid = yes;
-        self
+options! {
+    /// Options for [`Containers::put_archive`].
+    pub struct PutArchiveOptions {
+        /// Fail rather than replace a directory with a non-directory or back.
+        no_overwrite_dir_non_dir: flag,
+        /// Give the files the container's user and group ids (API 1.30+).
+        copy_uid_gid: flag,
     }
 }
 

@@ -1,5 +1,5 @@
-//! Options of the container endpoints: structs with `Default` and
-//! chainable setters. What is left unset is not sent (the engine's default
+//! Options of the container endpoints (declared with `options!`: `Default`,
+//! chainable setters). What is left unset is not sent (the engine's default
 //! applies).
 
 use std::time::Duration;
@@ -7,71 +7,52 @@ use std::time::Duration;
 #[allow(unused_imports)] // for rustdoc links
 use super::Containers;
 use crate::filters::Filters;
+use crate::options::options;
 
-/// Options for [`Containers::list`].
-#[derive(Clone, Debug, Default)]
-#[must_use]
-pub struct ListOptions {
-    pub(super) all: bool,
-    pub(super) limit: Option<i64>,
-    pub(super) size: bool,
-    pub(super) filters: Filters,
+options! {
+    /// Options for [`Containers::list`].
+    pub struct ListOptions {
+        /// Include stopped containers.
+        all: flag,
+        /// Only the `n` most recently created.
+        limit: opt<i64>,
+        /// Include sizes (slower).
+        size: flag,
+        /// Set with the filter setters below.
+        filters: field<Filters>,
+    }
 }
 
 impl ListOptions {
-    /// Include stopped containers.
-    pub fn all(mut self, yes: bool) -> Self {
-        self.all = yes;
-        self
-    }
-
-    /// Only the `n` most recently created.
-    pub fn limit(mut self, n: i64) -> Self {
-        self.limit = Some(n);
-        self
-    }
-
-    /// Include sizes (slower).
-    pub fn size(mut self, yes: bool) -> Self {
-        self.size = yes;
-        self
-    }
-
     /// Only containers with this status: `created`, `restarting`,
     /// `running`, `removing`, `paused`, `exited`, `dead`.
-    pub fn status(mut self, status: impl Into<String>) -> Self {
-        self.filters = self.filters.add("status", status);
-        self
+    pub fn status(self, status: impl Into<String>) -> Self {
+        self.filter("status", status)
     }
 
     /// Only containers with this label (`key` or `key=value`).
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.filters = self.filters.add("label", label);
-        self
+    pub fn label(self, label: impl Into<String>) -> Self {
+        self.filter("label", label)
     }
 
     /// Only containers whose name matches.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.filters = self.filters.add("name", name);
-        self
+    pub fn name(self, name: impl Into<String>) -> Self {
+        self.filter("name", name)
     }
 
     /// Only containers of this image (or its descendants).
-    pub fn ancestor(mut self, image: impl Into<String>) -> Self {
-        self.filters = self.filters.add("ancestor", image);
-        self
+    pub fn ancestor(self, image: impl Into<String>) -> Self {
+        self.filter("ancestor", image)
     }
 
     /// Only containers that exited with this code.
-    pub fn exited(mut self, code: i32) -> Self {
-        self.filters = self.filters.add("exited", code.to_string());
-        self
+    pub fn exited(self, code: i32) -> Self {
+        self.filter("exited", code.to_string())
     }
 
     /// Only this id (or id prefix).
-    pub fn id(mut self, id: impl Into<String>) -> Self {
-        self.filters = self.filters.add("id", id);
-        self
+    pub fn id(self, id: impl Into<String>) -> Self {
+        self.filter("id", id)
     }
 
     /// Any other filter the engine knows.
@@ -81,25 +62,13 @@ impl ListOptions {
     }
 }
 
-/// Options for [`Containers::stop`] and [`Containers::restart`].
-#[derive(Clone, Debug, Default)]
-#[must_use]
-pub struct StopOptions {
-    pub(super) timeout: Option<i64>,
-    pub(super) signal: Option<String>,
-}
-
-impl StopOptions {
-    /// Seconds to wait before killing (the engine's default otherwise).
-    pub fn timeout(mut self, seconds: i64) -> Self {
-        self.timeout = Some(seconds);
-        self
-    }
-
-    /// The signal to stop with (API 1.42+).
-    pub fn signal(mut self, signal: impl Into<String>) -> Self {
-        self.signal = Some(signal.into());
-        self
+options! {
+    /// Options for [`Containers::stop`] and [`Containers::restart`].
+    pub struct StopOptions {
+        /// Seconds to wait before killing (the engine's default otherwise).
+        timeout: opt<i64>,
+        /// The signal to stop with (API 1.42+).
+        signal: opt<String>,
     }
 }
 
@@ -115,70 +84,27 @@ pub enum WaitCondition {
     Removed,
 }
 
-/// Options for [`Containers::logs`]; both outputs by default.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct LogsOptions {
-    pub(super) follow: bool,
-    pub(super) stdout: bool,
-    pub(super) stderr: bool,
-    pub(super) since: Option<i64>,
-    pub(super) until: Option<i64>,
-    pub(super) timestamps: bool,
-    pub(super) tail: Option<String>,
-}
-
-impl Default for LogsOptions {
-    fn default() -> Self {
-        LogsOptions {
-            follow: false,
-            stdout: true,
-            stderr: true,
-            since: None,
-            until: None,
-            timestamps: false,
-            tail: None,
-        }
+options! {
+    /// Options for [`Containers::logs`]; both outputs by default.
+    pub struct LogsOptions {
+        /// Keep streaming new output until the container stops.
+        follow: flag,
+        /// Include stdout (default yes).
+        stdout: flag = true,
+        /// Include stderr (default yes).
+        stderr: flag = true,
+        /// Only output since this Unix time.
+        since: opt<i64>,
+        /// Only output before this Unix time (API 1.35+).
+        until: opt<i64>,
+        /// Prefix each line with its timestamp.
+        timestamps: flag,
+        /// Set with [`LogsOptions::tail`].
+        tail: field<Option<String>>,
     }
 }
 
 impl LogsOptions {
-    /// Keep streaming new output until the container stops.
-    pub fn follow(mut self, follow: bool) -> Self {
-        self.follow = follow;
-        self
-    }
-
-    /// Include stdout (default yes).
-    pub fn stdout(mut self, yes: bool) -> Self {
-        self.stdout = yes;
-        self
-    }
-
-    /// Include stderr (default yes).
-    pub fn stderr(mut self, yes: bool) -> Self {
-        self.stderr = yes;
-        self
-    }
-
-    /// Only output since this Unix time.
-    pub fn since(mut self, unix_seconds: i64) -> Self {
-        self.since = Some(unix_seconds);
-        self
-    }
-
-    /// Only output before this Unix time.
-    pub fn until(mut self, unix_seconds: i64) -> Self {
-        self.until = Some(unix_seconds);
-        self
-    }
-
-    /// Prefix each line with its timestamp.
-    pub fn timestamps(mut self, yes: bool) -> Self {
-        self.timestamps = yes;
-        self
-    }
-
     /// Only the last `n` lines.
     pub fn tail(mut self, n: usize) -> Self {
         self.tail = Some(n.to_string());
@@ -186,181 +112,90 @@ impl LogsOptions {
     }
 }
 
-/// Options for [`Containers::attach`]: output streams by default.
-#[derive(Clone, Debug)]
-#[must_use]
-pub struct AttachOptions {
-    pub(super) stdin: bool,
-    pub(super) stdout: bool,
-    pub(super) stderr: bool,
-    pub(super) logs: bool,
-    pub(super) stream: bool,
-    pub(super) detach_keys: Option<String>,
-}
-
-impl Default for AttachOptions {
-    fn default() -> Self {
-        AttachOptions {
-            stdin: false,
-            stdout: true,
-            stderr: true,
-            logs: false,
-            stream: true,
-            detach_keys: None,
-        }
+options! {
+    /// Options for [`Containers::attach`]: output streams by default.
+    pub struct AttachOptions {
+        /// Attach stdin too.
+        stdin: flag,
+        /// Attach stdout (default yes).
+        stdout: flag = true,
+        /// Attach stderr (default yes).
+        stderr: flag = true,
+        /// Replay the output so far before the live stream.
+        logs: flag,
+        /// Stream what the container writes from now on (default yes). With
+        /// `stream(false)` and [`AttachOptions::logs`], the output ends after
+        /// what was written so far (docker-py's `attach(stream=False, logs=True)`).
+        stream: flag = true,
+        /// The key sequence that detaches (default: `detachKeys` from the CLI
+        /// configuration, if any).
+        detach_keys: opt<String>,
     }
 }
 
-impl AttachOptions {
-    /// Attach stdin too.
-    pub fn stdin(mut self, yes: bool) -> Self {
-        self.stdin = yes;
-        self
-    }
-
-    /// Attach stdout (default yes).
-    pub fn stdout(mut self, yes: bool) -> Self {
-        self.stdout = yes;
-        self
-    }
-
-    /// Attach stderr (default yes).
-    pub fn stderr(mut self, yes: bool) -> Self {
-        self.stderr = yes;
-        self
-    }
-
-    /// Replay the output so far before the live stream.
-    pub fn logs(mut self, yes: bool) -> Self {
-        self.logs = yes;
-        self
-    }
-
-    /// Stream what the container writes from now on (default yes). With
-    /// `stream(false)` and [`AttachOptions::logs`], the output ends after
-    /// what was written so far (docker-py's `attach(stream=False, logs=True)`).
-    pub fn stream(mut self, yes: bool) -> Self {
-        self.stream = yes;
-        self
-    }
-
-    /// The key sequence that detaches (default: `detachKeys` from the CLI
-    /// configuration, if any).
-    pub fn detach_keys(mut self, keys: impl Into<String>) -> Self {
-        self.detach_keys = Some(keys.into());
-        self
+options! {
+    /// Options for [`Containers::remove`].
+    pub struct RemoveOptions {
+        /// Kill it first if it is running.
+        force: flag,
+        /// Remove its anonymous volumes too.
+        volumes: flag,
+        /// Remove a legacy link instead of the container.
+        link: flag,
     }
 }
 
-/// Options for [`Containers::remove`].
-#[derive(Clone, Copy, Debug, Default)]
-#[must_use]
-pub struct RemoveOptions {
-    pub(super) force: bool,
-    pub(super) volumes: bool,
-    pub(super) link: bool,
-}
-
-impl RemoveOptions {
-    /// Kill it first if it is running.
-    pub fn force(mut self, yes: bool) -> Self {
-        self.force = yes;
-        self
-    }
-
-    /// Remove its anonymous volumes too.
-    pub fn volumes(mut self, yes: bool) -> Self {
-        self.volumes = yes;
-        self
-    }
-
-    /// Remove a legacy link instead of the container.
-    pub fn link(mut self, yes: bool) -> Self {
-        self.link = yes;
-        self
+options! {
+    /// Options for [`Containers::top`].
+    pub struct TopOptions {
+        /// Arguments to `ps` (`aux`; the engine's default is `-ef`).
+        ps_args: opt<String>,
     }
 }
 
-/// Options for [`Containers::top`].
-#[derive(Clone, Debug, Default)]
-#[must_use]
-pub struct TopOptions {
-    pub(super) ps_args: Option<String>,
-}
-
-impl TopOptions {
-    /// Arguments to `ps` (`aux`; the engine's default is `-ef`).
-    pub fn ps_args(mut self, args: impl Into<String>) -> Self {
-        self.ps_args = Some(args.into());
-        self
+options! {
+    /// Options for [`Containers::kill`].
+    pub struct KillOptions {
+        /// The signal (`SIGINT`, `HUP`, `9`; the engine's default is `SIGKILL`).
+        signal: opt<String>,
     }
 }
 
-/// Options for [`Containers::kill`].
-#[derive(Clone, Debug, Default)]
-#[must_use]
-pub struct KillOptions {
-    pub(super) signal: Option<String>,
-}
-
-impl KillOptions {
-    /// The signal (`SIGINT`, `HUP`, `9`; the engine's default is `SIGKILL`).
-    pub fn signal(mut self, signal: impl Into<String>) -> Self {
-        self.signal = Some(signal.into());
-        self
+options! {
+    /// Options for [`Containers::stats`].
+    pub struct StatsOptions {
+        /// Answer at once, without the second sample the engine otherwise
+        /// takes to measure CPU use (API 1.41+).
+        one_shot: flag,
     }
 }
 
-/// Options for [`Containers::stats`].
-#[derive(Clone, Copy, Debug, Default)]
-#[must_use]
-pub struct StatsOptions {
-    pub(super) one_shot: bool,
-}
-
-impl StatsOptions {
-    /// Answer at once, without the second sample the engine otherwise takes
-    /// to measure CPU use (API 1.41+).
-    pub fn one_shot(mut self, yes: bool) -> Self {
-        self.one_shot = yes;
-        self
+options! {
+    /// Options for [`Containers::wait`].
+    pub struct WaitOptions {
+        /// What to wait for (default: not running, which every API version
+        /// knows; the others need API 1.30).
+        condition: value<WaitCondition>,
     }
 }
 
-/// Options for [`Containers::wait`].
-#[derive(Clone, Copy, Debug, Default)]
-#[must_use]
-pub struct WaitOptions {
-    pub(super) condition: WaitCondition,
-}
-
-impl WaitOptions {
-    /// What to wait for (default: not running, which every API version
-    /// knows; the others need API 1.30).
-    pub fn condition(mut self, condition: WaitCondition) -> Self {
-        self.condition = condition;
-        self
+options! {
+    /// Options for [`Containers::prune`].
+    pub struct PruneOptions {
+        /// Set with the filter setters below.
+        filters: field<Filters>,
     }
-}
-
-/// Options for [`Containers::prune`].
-#[derive(Clone, Debug, Default)]
-#[must_use]
-pub struct PruneOptions {
-    pub(super) filters: Filters,
 }
 
 impl PruneOptions {
     /// Only containers with this label (`key` or `key=value`).
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.filters = self.filters.add("label", label);
-        self
+    pub fn label(self, label: impl Into<String>) -> Self {
+        self.filter("label", label)
     }
 
     /// Only containers created more than `age` ago (the `until` filter).
-    pub fn older_than(mut self, age: Duration) -> Self {
-        self.filters = self.filters.add("until", format!("{}s", age.as_secs()));
-        self
+    pub fn older_than(self, age: Duration) -> Self {
+        self.filter("until", format!("{}s", age.as_secs()))
     }
 
     /// Any other filter the engine knows (`label!`, ...).

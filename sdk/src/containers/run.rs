@@ -5,26 +5,15 @@ use bytes::Bytes;
 
 use super::{AttachOptions, ContainerCreate, Containers, RemoveOptions, WaitOptions};
 use crate::error::Result;
+use crate::options::options;
 
-/// What [`Containers::run`] does besides creating the container.
-#[derive(Clone, Debug, Default)]
-#[must_use]
-pub struct RunOptions {
-    remove: bool,
-    stdin: Option<Bytes>,
-}
-
-impl RunOptions {
-    /// Removes the container afterwards, whatever happened.
-    pub fn remove(mut self, yes: bool) -> Self {
-        self.remove = yes;
-        self
-    }
-
-    /// Writes this to the container's stdin, then closes it.
-    pub fn stdin(mut self, input: impl Into<Bytes>) -> Self {
-        self.stdin = Some(input.into());
-        self
+options! {
+    /// What [`Containers::run`] does besides creating the container.
+    pub struct RunOptions {
+        /// Removes the container afterwards, whatever happened.
+        remove: flag,
+        /// Writes this to the container's stdin, then closes it.
+        stdin: opt<Bytes>,
     }
 }
 
