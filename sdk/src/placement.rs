@@ -1,6 +1,8 @@
 //! Where version- and configuration-dependent values go, in one place.
 //!
 //! On every request (`place`, run by `CallHook` in `client.rs`):
+//! - no upgrade asked for by a detached exec start (it answers a plain 200),
+//!   as the CLI sends it;
 //! - `detachKeys` from the CLI configuration's `detachKeys`, on every
 //!   operation that hands back a duplex connection and has that query
 //!   parameter (attach, attach over WebSocket; `ContainerStart` has the
@@ -52,6 +54,12 @@ pub(crate) fn proxy_env(env: &mut Option<Vec<String>>, pairs: &[(String, String)
 
 /// Adds what the configuration says to `request` for `op`.
 pub(crate) fn place(request: &mut reqwest::Request, op: &Operation, detach_keys: Option<&str>) {
+    if op.answer == Answer::Upgrade && detached(request) {
+        // A detached start answers a plain 200 and switches nothing: ask
+        // for no upgrade, as the CLI does (`docker exec -d`).
+        request.headers_mut().remove(http::header::UPGRADE);
+        request.headers_mut().remove(http::header::CONNECTION);
+    }
     if let Some(keys) = detach_keys {
         let takes = op.answer == Answer::Upgrade
             && op
@@ -65,6 +73,15 @@ pub(crate) fn place(request: &mut reqwest::Request, op: &Operation, detach_keys:
                 .append_pair("detachKeys", keys);
         }
     }
+}
+
+/// Whether the request's JSON body says `"Detach": true`.
+fn detached(request: &reqwest::Request) -> bool {
+    request
+        .body()
+        .and_then(|b| b.as_bytes())
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
+        .is_some_and(|v| v.get("Detach") == Some(&serde_json::Value::Bool(true)))
 }
 
 #[cfg(test)]

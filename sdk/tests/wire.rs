@@ -83,6 +83,10 @@ fn answer(method: &str, path: &str, api: &str) -> (String, String, Vec<u8>) {
         ("POST", p) if p.ends_with("/wait") => json("200 OK", r#"{"StatusCode":0}"#),
         ("POST", p) if p.ends_with("/prune") => json("200 OK", "{}"),
         ("POST", p) if p.ends_with("/exec") => json("201 Created", r#"{"Id":"e1"}"#),
+        // A detached exec start: a plain 200, no upgrade.
+        ("POST", p) if p.starts_with("exec/") && p.ends_with("/start") => {
+            ("200 OK".into(), String::new(), Vec::new())
+        }
         ("POST", _) | ("DELETE", _) => ("204 No Content".into(), String::new(), Vec::new()),
         _ => json("404 Not Found", r#"{"message":"no such thing"}"#),
     }
@@ -696,4 +700,26 @@ async fn the_mac_address_is_sent_where_the_negotiated_version_reads_it() {
         .await;
         assert_eq!(body, expected, "at {api}");
     }
+}
+
+#[tokio::test]
+async fn a_detached_exec_start_asks_for_no_upgrade_and_its_200_is_a_success() {
+    let (host, log) = fake_engine("1.41").await;
+    let docker = client(&host, Some((1, 41)));
+    docker.exec().start_detached("e1").await.unwrap();
+    let seen = taken(&log);
+    let [start] = seen.as_slice() else {
+        panic!("{seen:#?}")
+    };
+    assert_eq!(start.path, "/v1.41/exec/e1/start");
+    assert!(
+        !start
+            .headers
+            .iter()
+            .any(|(k, _)| k == "upgrade" || k == "connection"),
+        "{:?}",
+        start.headers
+    );
+    let body: serde_json::Value = serde_json::from_slice(&start.body).unwrap();
+    assert_eq!(body, serde_json::json!({ "Detach": true }));
 }
