@@ -1,6 +1,7 @@
 //! Containers against the real engine: every endpoint of the area, streams
 //! (logs with and without a TTY, a prompt without newline, stats), attach
-//! with stdin half-close and detach keys, wait conditions, run, prune.
+//! with stdin half-close and detach keys, attach without streaming (the
+//! output so far), wait conditions, run, prune.
 
 mod common;
 
@@ -580,6 +581,77 @@ async fn attach_carries_stdin_and_half_close_ends_it() {
             .await
             .unwrap();
         assert_eq!(exit.status_code, 0);
+    })
+    .await;
+}
+
+/// Waits until the container's log holds exactly `stdout` and `stderr`
+/// (polled, at most 20 s), so what an attach replays is known.
+async fn wait_for_logs(docker: &Docker, id: &str, stdout: &[u8], stderr: &[u8]) {
+    for _ in 0..200 {
+        let logs = docker
+            .containers()
+            .logs(id, &LogsOptions::default())
+            .await
+            .unwrap();
+        let (out, err) = docker_engine::streams::collect(logs).await.unwrap();
+        if (&out[..], &err[..]) == (stdout, stderr) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the container did not write {stdout:?} and {stderr:?}");
+}
+
+async fn running(docker: &Docker, id: &str) -> bool {
+    let state = docker.containers().inspect(id).await.unwrap().state;
+    state.and_then(|s| s.running) == Some(true)
+}
+
+#[tokio::test]
+async fn attach_without_stream_returns_what_was_written_so_far() {
+    let Some(docker) = docker().await else { return };
+    let (_, s) = spec("sdk-attach-so-far");
+    let id = create(
+        &docker,
+        &s.cmd(["sh", "-c", "echo one; echo two >&2; sleep 30"]),
+    )
+    .await;
+    with_container(&docker, &id, async {
+        docker.containers().start(&id).await.unwrap();
+        wait_for_logs(&docker, &id, b"one\n", b"two\n").await;
+        // The timeouts only guard against a hang: the output ends by itself
+        // while the container sleeps on.
+        let so_far = AttachOptions::default().logs(true).stream(false);
+        let attached = docker.containers().attach(&id, &so_far).await.unwrap();
+        let (out, err) = tokio::time::timeout(
+            Duration::from_secs(20),
+            docker_engine::streams::collect(attached.output),
+        )
+        .await
+        .expect("the output ends after what was written so far")
+        .unwrap();
+        assert_eq!((&out[..], &err[..]), (&b"one\n"[..], &b"two\n"[..]));
+
+        let (out, err) = tokio::time::timeout(
+            Duration::from_secs(20),
+            docker.containers().attach_output(&id, &so_far),
+        )
+        .await
+        .expect("attach_output returns while the container runs")
+        .unwrap();
+        assert_eq!((&out[..], &err[..]), (&b"one\n"[..], &b"two\n"[..]));
+        let (out, err) = tokio::time::timeout(
+            Duration::from_secs(20),
+            docker
+                .containers()
+                .attach_output(&id, &so_far.clone().stdout(false)),
+        )
+        .await
+        .expect("attach_output returns while the container runs")
+        .unwrap();
+        assert_eq!((&out[..], &err[..]), (&b""[..], &b"two\n"[..]));
+        assert!(running(&docker, &id).await, "still sleeping");
     })
     .await;
 }

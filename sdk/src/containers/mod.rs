@@ -635,6 +635,35 @@ impl Containers<'_> {
         ))
     }
 
+    /// Attaches without stdin and collects the output to its end: (stdout,
+    /// stderr), or (console, empty) for a TTY. With
+    /// `logs(true).stream(false)` that is what the container wrote so far,
+    /// and the call returns while the container goes on running; with
+    /// `stream(true)` (the default) it returns when the container exits or
+    /// is detached, as docker-py's `attach(stream=False)` does.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; a transport error; the engine's error inside
+    /// the stream as [`Error::InStream`].
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::containers::AttachOptions;
+    /// let so_far = AttachOptions::default().logs(true).stream(false);
+    /// let (stdout, stderr) = docker.containers().attach_output("web-1", &so_far).await?;
+    /// println!("{}", String::from_utf8_lossy(&stdout));
+    /// # let _ = stderr; Ok(()) }
+    /// ```
+    pub async fn attach_output(
+        &self,
+        id: &str,
+        opts: &AttachOptions,
+    ) -> Result<(bytes::Bytes, bytes::Bytes)> {
+        let attached = self.attach(id, &opts.clone().stdin(false)).await?;
+        let (out, err) = crate::streams::collect(attached.output).await?;
+        Ok((out.freeze(), err.freeze()))
+    }
+
     /// Removes a container (not cut by the response timeout).
     ///
     /// # Errors

@@ -186,7 +186,8 @@ impl LogsOptions {
     }
 }
 
-/// Options for [`Containers::attach`]: output streams by default.
+/// Options for [`Containers::attach`] and [`Containers::attach_output`]:
+/// output streams by default.
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct AttachOptions {
@@ -238,7 +239,8 @@ impl AttachOptions {
 
     /// Stream what the container writes from now on (default yes). With
     /// `stream(false)` and [`AttachOptions::logs`], the output ends after
-    /// what was written so far (docker-py's `attach(stream=False, logs=True)`).
+    /// what was written so far, while the container goes on running
+    /// ([`Containers::attach_output`] collects it).
     pub fn stream(mut self, yes: bool) -> Self {
         self.stream = yes;
         self
