@@ -186,8 +186,8 @@ impl LogsOptions {
     }
 }
 
-/// Options for [`Containers::attach`] and [`Containers::attach_output`]:
-/// output streams by default.
+/// Options for [`Containers::attach`], [`Containers::attach_output`] and
+/// [`Containers::attach_websocket`]: output streams by default.
 #[derive(Clone, Debug)]
 #[must_use]
 pub struct AttachOptions {
