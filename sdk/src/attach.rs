@@ -1,16 +1,20 @@
 //! A hijacked connection to a container or exec process: stdin in, its
-//! demultiplexed output out.
+//! demultiplexed output out ([`Attached`]); or a container's attach over
+//! WebSocket ([`AttachedWebSocket`]).
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use futures_util::Stream;
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, Stream, StreamExt};
 use tokio::io::{AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio_tungstenite::tungstenite::{self, protocol::Role, Message};
+use tokio_tungstenite::WebSocketStream;
 use tokio_util::io::ReaderStream;
 
 use crate::client::Docker;
 use crate::error::{Error, Result};
-use crate::streams::{Demux, Framing, LogChunk};
+use crate::streams::{Demux, Framing, LogChunk, StdStream};
 
 type Conn = reqwest::Upgraded;
 
@@ -138,6 +142,210 @@ impl Attached {
             Target::Container(id) => self.docker.containers().resize(id, size).await,
             Target::Exec(id) => self.docker.exec().resize(id, size).await,
         }
+    }
+}
+
+type Ws = WebSocketStream<Conn>;
+
+/// The output half of an attach over WebSocket: one [`LogChunk`] per
+/// message the engine sends, as it arrives. The engine does not multiplex
+/// here: stdout and stderr come interleaved as one stream, so every chunk
+/// is [`StdStream::Console`]. The stream ends when the engine closes the
+/// WebSocket (the container exited, stdin was closed, the client detached,
+/// or, with `stream(false)`, the replayed output was sent).
+pub struct WebSocketOutput {
+    inner: SplitStream<Ws>,
+    ended: bool,
+}
+
+impl Stream for WebSocketOutput {
+    type Item = Result<LogChunk>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            if self.ended {
+                return Poll::Ready(None);
+            }
+            let data = match futures_util::ready!(self.inner.poll_next_unpin(cx)) {
+                // Binary from API 1.28 on, text before.
+                Some(Ok(Message::Binary(data))) => data,
+                Some(Ok(Message::Text(text))) => text.into(),
+                // The engine's close ends the output; nothing follows it.
+                Some(Ok(Message::Close(_))) | None => {
+                    self.ended = true;
+                    continue;
+                }
+                // Pings are answered by the WebSocket layer.
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => {
+                    self.ended = true;
+                    return Poll::Ready(Some(Err(ws_error("reading attached output", e))));
+                }
+            };
+            if !data.is_empty() {
+                return Poll::Ready(Some(Ok(LogChunk {
+                    stream: StdStream::Console,
+                    data,
+                })));
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for WebSocketOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebSocketOutput")
+            .field("ended", &self.ended)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The input half of an attach over WebSocket: each write is one binary
+/// message, which the engine passes to the container's stdin.
+pub struct WebSocketInput {
+    inner: SplitSink<Ws, Message>,
+}
+
+impl std::fmt::Debug for WebSocketInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebSocketInput").finish_non_exhaustive()
+    }
+}
+
+impl WebSocketInput {
+    /// Sends `data` to stdin as one message.
+    ///
+    /// # Errors
+    /// [`Error::Transport`] when the connection is gone (the engine closed
+    /// it, or [`WebSocketInput::close`] was called).
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::containers::AttachOptions;
+    /// let mut ws = docker.containers().attach_websocket("web-1", &AttachOptions::default().stdin(true)).await?;
+    /// ws.input.write(b"ls\n").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn write(&mut self, data: &[u8]) -> Result<()> {
+        self.inner
+            .send(Message::Binary(bytes::Bytes::copy_from_slice(data)))
+            .await
+            .map_err(|e| ws_error("writing to stdin", e))
+    }
+
+    /// Closes the WebSocket from this side. The engine takes it as the end
+    /// of stdin: a container created with `StdinOnce` (as
+    /// [`ContainerCreate::open_stdin`](crate::containers::ContainerCreate::open_stdin)
+    /// makes it) reads end-of-file and its output goes on to its end;
+    /// otherwise the engine ends the attach. Either way the output half
+    /// ends once the engine has closed too. Closing twice is not an error.
+    ///
+    /// # Errors
+    /// [`Error::Transport`] when the close message cannot be written.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::containers::AttachOptions;
+    /// let ws = docker.containers().attach_websocket("job-1", &AttachOptions::default().stdin(true)).await?;
+    /// let (mut stdin, output) = ws.split();
+    /// stdin.write(b"input").await?;
+    /// stdin.close().await?;
+    /// let (all, _) = docker_engine::streams::collect(output).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn close(&mut self) -> Result<()> {
+        match self.inner.close().await {
+            Ok(())
+            | Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed) => {
+                Ok(())
+            }
+            Err(e) => Err(ws_error("closing stdin", e)),
+        }
+    }
+}
+
+/// A WebSocket error as the SDK's: I/O and use after the close (as
+/// [`AttachInput`] after its shutdown) as transport errors, anything the
+/// engine's frames got wrong as a protocol error of the operation.
+fn ws_error(context: &str, e: tungstenite::Error) -> Error {
+    use tungstenite::error::ProtocolError;
+    match e {
+        tungstenite::Error::Io(io) => Error::transport(format!("{context} (WebSocket)"), io),
+        e @ (tungstenite::Error::ConnectionClosed
+        | tungstenite::Error::AlreadyClosed
+        | tungstenite::Error::Protocol(ProtocolError::SendAfterClosing)) => {
+            Error::transport(format!("{context} (WebSocket)"), e)
+        }
+        e => Error::protocol("ContainerAttachWebsocket", format!("{context}: {e}")),
+    }
+}
+
+/// A container attached over WebSocket (`/containers/{id}/attach/ws`):
+/// [`AttachedWebSocket::input`] for stdin, [`AttachedWebSocket::output`]
+/// for its output (stdout and stderr as one stream), and
+/// [`AttachedWebSocket::resize`] for its TTY. [`AttachedWebSocket::split`]
+/// gives the halves to separate tasks.
+pub struct AttachedWebSocket {
+    /// Stdin.
+    pub input: WebSocketInput,
+    /// Stdout and stderr, interleaved.
+    pub output: WebSocketOutput,
+    docker: Docker,
+    id: String,
+}
+
+impl std::fmt::Debug for AttachedWebSocket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AttachedWebSocket")
+            .field("container", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AttachedWebSocket {
+    /// Speaks WebSocket (as the client) over `conn`, whose handshake the
+    /// generated request made.
+    pub(crate) async fn new(conn: Conn, docker: Docker, id: String) -> AttachedWebSocket {
+        let (sink, stream) = Ws::from_raw_socket(conn, Role::Client, None).await.split();
+        AttachedWebSocket {
+            input: WebSocketInput { inner: sink },
+            output: WebSocketOutput {
+                inner: stream,
+                ended: false,
+            },
+            docker,
+            id,
+        }
+    }
+
+    /// The two halves, for use from separate tasks.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::containers::AttachOptions;
+    /// let ws = docker.containers().attach_websocket("web-1", &AttachOptions::default()).await?;
+    /// let (_stdin, output) = ws.split();
+    /// tokio::spawn(docker_engine::streams::collect(output));
+    /// # Ok(()) }
+    /// ```
+    pub fn split(self) -> (WebSocketInput, WebSocketOutput) {
+        (self.input, self.output)
+    }
+
+    /// Resizes the container's TTY.
+    ///
+    /// # Errors
+    /// As [`Containers::resize`](crate::containers::Containers::resize).
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::containers::{AttachOptions, TtySize};
+    /// let ws = docker.containers().attach_websocket("shell-1", &AttachOptions::default().stdin(true)).await?;
+    /// ws.resize(TtySize { height: 40, width: 120 }).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn resize(&self, size: crate::containers::TtySize) -> Result<()> {
+        self.docker.containers().resize(&self.id, size).await
     }
 }
 

@@ -30,7 +30,8 @@ pub enum StdStream {
     Stdout,
     /// Standard error.
     Stderr,
-    /// The terminal: a TTY has one stream only.
+    /// One undivided stream: the terminal of a TTY, or stdout and stderr
+    /// together as an attach over WebSocket carries them.
     Console,
 }
 

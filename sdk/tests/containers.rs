@@ -1,6 +1,7 @@
 //! Containers against the real engine: every endpoint of the area, streams
 //! (logs with and without a TTY, a prompt without newline, stats), attach
-//! with stdin half-close and detach keys, wait conditions, run, prune.
+//! with stdin half-close and detach keys, attach without streaming (the
+//! output so far), attach over WebSocket, wait conditions, run, prune.
 
 mod common;
 
@@ -14,7 +15,8 @@ use docker_engine::containers::{
     WaitOptions,
 };
 use docker_engine::streams::StdStream;
-use docker_engine::Docker;
+use docker_engine::versions::ApiVersion;
+use docker_engine::{Docker, VersionSetting};
 use futures_util::StreamExt;
 
 use common::{docker, unique, with_container, IMAGE, LABEL};
@@ -580,6 +582,247 @@ async fn attach_carries_stdin_and_half_close_ends_it() {
             .await
             .unwrap();
         assert_eq!(exit.status_code, 0);
+    })
+    .await;
+}
+
+/// Waits until the container's log holds exactly `stdout` and `stderr`
+/// (polled, at most 20 s), so what an attach replays is known.
+async fn wait_for_logs(docker: &Docker, id: &str, stdout: &[u8], stderr: &[u8]) {
+    for _ in 0..200 {
+        let logs = docker
+            .containers()
+            .logs(id, &LogsOptions::default())
+            .await
+            .unwrap();
+        let (out, err) = docker_engine::streams::collect(logs).await.unwrap();
+        if (&out[..], &err[..]) == (stdout, stderr) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the container did not write {stdout:?} and {stderr:?}");
+}
+
+async fn running(docker: &Docker, id: &str) -> bool {
+    let state = docker.containers().inspect(id).await.unwrap().state;
+    state.and_then(|s| s.running) == Some(true)
+}
+
+/// The lines of `bytes`, sorted: over WebSocket stdout and stderr share
+/// one stream, and which of two lines written a moment apart to each
+/// comes first is the engine's race.
+fn sorted_lines(bytes: &[u8]) -> Vec<String> {
+    let mut lines: Vec<String> = String::from_utf8_lossy(bytes)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[tokio::test]
+async fn attach_without_stream_returns_what_was_written_so_far() {
+    let Some(docker) = docker().await else { return };
+    let (_, s) = spec("sdk-attach-so-far");
+    let id = create(
+        &docker,
+        &s.cmd(["sh", "-c", "echo one; echo two >&2; sleep 30"]),
+    )
+    .await;
+    with_container(&docker, &id, async {
+        docker.containers().start(&id).await.unwrap();
+        wait_for_logs(&docker, &id, b"one\n", b"two\n").await;
+        // The timeouts only guard against a hang: the output ends by itself
+        // while the container sleeps on.
+        let so_far = AttachOptions::default().logs(true).stream(false);
+        let attached = docker.containers().attach(&id, &so_far).await.unwrap();
+        let (out, err) = tokio::time::timeout(
+            Duration::from_secs(20),
+            docker_engine::streams::collect(attached.output),
+        )
+        .await
+        .expect("the output ends after what was written so far")
+        .unwrap();
+        assert_eq!((&out[..], &err[..]), (&b"one\n"[..], &b"two\n"[..]));
+
+        let (out, err) = tokio::time::timeout(
+            Duration::from_secs(20),
+            docker.containers().attach_output(&id, &so_far),
+        )
+        .await
+        .expect("attach_output returns while the container runs")
+        .unwrap();
+        assert_eq!((&out[..], &err[..]), (&b"one\n"[..], &b"two\n"[..]));
+        let (out, err) = tokio::time::timeout(
+            Duration::from_secs(20),
+            docker
+                .containers()
+                .attach_output(&id, &so_far.clone().stdout(false)),
+        )
+        .await
+        .expect("attach_output returns while the container runs")
+        .unwrap();
+        assert_eq!((&out[..], &err[..]), (&b""[..], &b"two\n"[..]));
+        assert!(running(&docker, &id).await, "still sleeping");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn attach_over_websocket_echoes_stdin_and_close_ends_it() {
+    let Some(docker) = docker().await else { return };
+    let (_, s) = spec("sdk-attach-ws");
+    let id = create(&docker, &s.open_stdin(true).cmd(["cat"])).await;
+    with_container(&docker, &id, async {
+        docker.containers().start(&id).await.unwrap();
+        let ws = docker
+            .containers()
+            .attach_websocket(&id, &AttachOptions::default().stdin(true))
+            .await
+            .unwrap();
+        let (mut input, mut output) = ws.split();
+        let line = b"hello over a websocket\n";
+        input.write(line).await.unwrap();
+        let mut echoed = Vec::new();
+        while echoed.len() < line.len() {
+            let chunk = tokio::time::timeout(Duration::from_secs(20), output.next())
+                .await
+                .expect("cat echoes the line")
+                .expect("the engine has not closed yet")
+                .unwrap();
+            assert_eq!(chunk.stream, StdStream::Console);
+            echoed.extend_from_slice(&chunk.data);
+        }
+        assert_eq!(&echoed[..], &line[..]);
+        assert!(running(&docker, &id).await, "cat waits for more");
+        // Closing is the end of stdin (the container has StdinOnce): cat
+        // exits, and the engine closes its side, which ends the output.
+        input.close().await.unwrap();
+        let (rest, _) = tokio::time::timeout(
+            Duration::from_secs(20),
+            docker_engine::streams::collect(output),
+        )
+        .await
+        .expect("the engine closes after stdin ended")
+        .unwrap();
+        assert!(rest.is_empty(), "{rest:?}");
+        // Closed is closed: closing again is fine, writing is a transport
+        // error.
+        input.close().await.unwrap();
+        match input.write(b"late").await {
+            Err(docker_engine::Error::Transport { .. }) => {}
+            other => panic!("expected a transport error, got {other:?}"),
+        }
+        let exit = docker
+            .containers()
+            .wait(&id, &WaitOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(exit.status_code, 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn output_of_a_started_container_over_websocket() {
+    let Some(docker) = docker().await else { return };
+    let missing = format!("sdk-no-such-{}", std::process::id());
+    match docker
+        .containers()
+        .attach_websocket(&missing, &AttachOptions::default())
+        .await
+    {
+        Err(docker_engine::Error::NotFound { operation, .. }) => {
+            assert_eq!(operation, "ContainerAttachWebsocket")
+        }
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+
+    let (_, s) = spec("sdk-attach-ws-out");
+    let id = create(
+        &docker,
+        &s.cmd(["sh", "-c", "echo one; echo two >&2; sleep 30"]),
+    )
+    .await;
+    with_container(&docker, &id, async {
+        // Live: attached before the start, both lines arrive as written.
+        let mut live = docker
+            .containers()
+            .attach_websocket(&id, &AttachOptions::default())
+            .await
+            .unwrap();
+        docker.containers().start(&id).await.unwrap();
+        let mut seen = Vec::new();
+        while seen.iter().filter(|b| **b == b'\n').count() < 2 {
+            let chunk = tokio::time::timeout(Duration::from_secs(20), live.output.next())
+                .await
+                .expect("the output arrives while the container runs")
+                .expect("the engine has not closed yet")
+                .unwrap();
+            assert_eq!(chunk.stream, StdStream::Console);
+            seen.extend_from_slice(&chunk.data);
+        }
+        assert_eq!(sorted_lines(&seen), ["one", "two"]);
+        live.input.close().await.unwrap();
+        drop(live);
+
+        // What was written so far: the WebSocket ends by itself while the
+        // container sleeps on (the timeout only guards against a hang).
+        wait_for_logs(&docker, &id, b"one\n", b"two\n").await;
+        let so_far = AttachOptions::default().logs(true).stream(false);
+        let collect_over = |docker: Docker, opts: AttachOptions| {
+            let id = id.clone();
+            async move {
+                let ws = docker
+                    .containers()
+                    .attach_websocket(&id, &opts)
+                    .await
+                    .unwrap();
+                let (all, none) = tokio::time::timeout(
+                    Duration::from_secs(20),
+                    docker_engine::streams::collect(ws.output),
+                )
+                .await
+                .expect("the WebSocket closes after the output so far")
+                .unwrap();
+                assert!(none.is_empty(), "one stream only");
+                all
+            }
+        };
+        let all = collect_over(docker.clone(), so_far.clone()).await;
+        assert_eq!(sorted_lines(&all), ["one", "two"]);
+        assert!(running(&docker, &id).await, "still sleeping");
+
+        // Before API 1.28 the engine sends text messages: the same bytes.
+        let old = Docker::builder()
+            .host_parsed(docker.host().clone())
+            .version(VersionSetting::Fixed(ApiVersion::new(1, 27)))
+            .build()
+            .unwrap();
+        let all = collect_over(old, so_far.clone()).await;
+        assert_eq!(sorted_lines(&all), ["one", "two"]);
+
+        // Choosing the streams is the engine's from API 1.42 on; before,
+        // it attaches all of them, so turning one off is refused unsent.
+        let version = docker.api_version().await.unwrap();
+        let stderr_only = so_far.clone().stdout(false);
+        if version >= ApiVersion::new(1, 42) {
+            let all = collect_over(docker.clone(), stderr_only).await;
+            assert_eq!(&all[..], b"two\n");
+        } else {
+            match docker
+                .containers()
+                .attach_websocket(&id, &stderr_only)
+                .await
+            {
+                Err(docker_engine::Error::UnsupportedByVersion { what, since, .. }) => {
+                    assert!(what.contains("stdout"), "{what}");
+                    assert_eq!(since, ApiVersion::new(1, 42));
+                }
+                other => panic!("expected UnsupportedByVersion, got {other:?}"),
+            }
+        }
     })
     .await;
 }

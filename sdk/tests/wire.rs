@@ -4,14 +4,15 @@
 //! options send nothing. And the version gate judging the request that is
 //! sent: on an engine at API 1.29, `wait` and `run` work (the default wait
 //! condition is not sent), while a condition that needs 1.30 is refused
-//! with nothing sent.
+//! with nothing sent; attach over WebSocket sends its stream choice from
+//! API 1.42 only.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use docker_engine::containers::{
-    ContainerCreate, KillOptions, ListOptions, LogsOptions, PruneOptions, RemoveOptions,
-    RunOptions, StatsOptions, StopOptions, TopOptions, WaitCondition, WaitOptions,
+    AttachOptions, ContainerCreate, KillOptions, ListOptions, LogsOptions, PruneOptions,
+    RemoveOptions, RunOptions, StatsOptions, StopOptions, TopOptions, WaitCondition, WaitOptions,
 };
 use docker_engine::exec::ExecCreate;
 use docker_engine::versions::ApiVersion;
@@ -151,6 +152,17 @@ async fn fake_engine(api: &'static str) -> (String, Log) {
                         let mut out = b"HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n".to_vec();
                         out.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 3]);
                         out.extend_from_slice(b"hi\n");
+                        conn.get_mut().write_all(&out).await.unwrap();
+                        let _ = conn.get_mut().shutdown().await;
+                        return;
+                    }
+                    if upgrade && path.ends_with("/attach/ws") {
+                        // A WebSocket: 101, one binary message, the
+                        // engine's close.
+                        let mut out = b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n".to_vec();
+                        out.extend_from_slice(&[0x82, 3]);
+                        out.extend_from_slice(b"hi\n");
+                        out.extend_from_slice(&[0x88, 2, 0x03, 0xe8]);
                         conn.get_mut().write_all(&out).await.unwrap();
                         let _ = conn.get_mut().shutdown().await;
                         return;
@@ -722,4 +734,81 @@ async fn a_detached_exec_start_asks_for_no_upgrade_and_its_200_is_a_success() {
     );
     let body: serde_json::Value = serde_json::from_slice(&start.body).unwrap();
     assert_eq!(body, serde_json::json!({ "Detach": true }));
+}
+
+#[tokio::test]
+async fn attach_over_websocket_sends_the_stream_choice_from_1_42_only() {
+    let (host, log) = fake_engine("1.44").await;
+    let header = |seen: &Seen, name: &str| {
+        seen.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    /// (pinned version, options, the query sent)
+    type Row = ((u16, u16), AttachOptions, Vec<(&'static str, &'static str)>);
+    let rows: Vec<Row> = vec![
+        (
+            (1, 44),
+            AttachOptions::default(),
+            vec![("stdout", "true"), ("stderr", "true"), ("stream", "true")],
+        ),
+        (
+            (1, 44),
+            AttachOptions::default().stdin(true).stdout(false),
+            vec![("stdin", "true"), ("stderr", "true"), ("stream", "true")],
+        ),
+        (
+            (1, 44),
+            AttachOptions::default().logs(true).stream(false),
+            vec![("stdout", "true"), ("stderr", "true"), ("logs", "true")],
+        ),
+        // Engines before 1.42 attach all three and read none of them.
+        ((1, 41), AttachOptions::default(), vec![("stream", "true")]),
+        (
+            (1, 41),
+            AttachOptions::default().stdin(true),
+            vec![("stream", "true")],
+        ),
+    ];
+    for ((major, minor), opts, expected) in rows {
+        let docker = client(&host, Some((major, minor)));
+        let ws = docker
+            .containers()
+            .attach_websocket("abc", &opts)
+            .await
+            .unwrap();
+        let (out, err) = docker_engine::streams::collect(ws.output).await.unwrap();
+        assert_eq!((&out[..], &err[..]), (&b"hi\n"[..], &b""[..]), "{opts:?}");
+        let seen = taken(&log);
+        let [req] = seen.as_slice() else {
+            panic!("{} requests: {seen:#?}", seen.len());
+        };
+        assert_eq!(
+            (req.method.as_str(), req.path.as_str()),
+            (
+                "GET",
+                format!("/v{major}.{minor}/containers/abc/attach/ws").as_str()
+            )
+        );
+        assert_eq!(req.query, query(&expected), "{major}.{minor} {opts:?}");
+        assert_eq!(header(req, "upgrade").as_deref(), Some("websocket"));
+        assert_eq!(header(req, "sec-websocket-version").as_deref(), Some("13"));
+        assert!(header(req, "sec-websocket-key").is_some());
+    }
+
+    // Below 1.42 an output turned off would be ignored: refused, unsent.
+    let docker = client(&host, Some((1, 41)));
+    for opts in [
+        AttachOptions::default().stdout(false),
+        AttachOptions::default().stderr(false),
+    ] {
+        match docker.containers().attach_websocket("abc", &opts).await {
+            Err(Error::UnsupportedByVersion { since, .. }) => {
+                assert_eq!(since, ApiVersion::new(1, 42))
+            }
+            other => panic!("{opts:?}: {other:?}"),
+        }
+        assert!(taken(&log).is_empty(), "nothing may be sent");
+    }
 }

@@ -19,7 +19,7 @@
 
 use futures_util::Stream;
 
-use crate::attach::{framing_for, Attached, Target};
+use crate::attach::{framing_for, Attached, AttachedWebSocket, Target};
 use crate::client::{Answer, Docker};
 use crate::error::{Error, Result};
 use crate::models;
@@ -633,6 +633,100 @@ impl Containers<'_> {
             self.docker.clone(),
             Target::Container(id.to_string()),
         ))
+    }
+
+    /// Attaches without stdin and collects the output to its end: (stdout,
+    /// stderr), or (console, empty) for a TTY. With
+    /// `logs(true).stream(false)` that is what the container wrote so far,
+    /// and the call returns while the container goes on running; with
+    /// `stream(true)` (the default) it returns when the container exits or
+    /// is detached, as docker-py's `attach(stream=False)` does.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; a transport error; the engine's error inside
+    /// the stream as [`Error::InStream`].
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::containers::AttachOptions;
+    /// let so_far = AttachOptions::default().logs(true).stream(false);
+    /// let (stdout, stderr) = docker.containers().attach_output("web-1", &so_far).await?;
+    /// println!("{}", String::from_utf8_lossy(&stdout));
+    /// # let _ = stderr; Ok(()) }
+    /// ```
+    pub async fn attach_output(
+        &self,
+        id: &str,
+        opts: &AttachOptions,
+    ) -> Result<(bytes::Bytes, bytes::Bytes)> {
+        let attached = self.attach(id, &opts.clone().stdin(false)).await?;
+        let (out, err) = crate::streams::collect(attached.output).await?;
+        Ok((out.freeze(), err.freeze()))
+    }
+
+    /// Attaches to a container over WebSocket (`/containers/{id}/attach/ws`,
+    /// docker-py's `attach_socket(ws=True)`): what browsers and proxies
+    /// that pass WebSockets but not Docker's TCP hijack can use. The
+    /// engine does not multiplex here, so stdout and stderr come as one
+    /// stream ([`AttachedWebSocket::output`]); stdin goes in as messages
+    /// ([`AttachedWebSocket::input`]).
+    ///
+    /// Which streams are attached is the engine's to read from API 1.42
+    /// on. Older engines attach stdin, stdout and stderr whatever is asked:
+    /// below 1.42 nothing of that is sent, stdin is attached even without
+    /// [`AttachOptions::stdin`] (only what is written reaches it, but
+    /// closing ends it), and turning stdout or stderr off is refused. The
+    /// CLI configuration's `detachKeys` apply unless the options name
+    /// others.
+    ///
+    /// # Errors
+    /// [`Error::NotFound`]; [`Error::UnsupportedByVersion`] for
+    /// `stdout(false)` or `stderr(false)` before API 1.42 (nothing is
+    /// sent); a transport error if the upgrade fails.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use futures_util::StreamExt;
+    /// use docker_engine::containers::AttachOptions;
+    /// let mut ws = docker.containers().attach_websocket("shell-1", &AttachOptions::default().stdin(true)).await?;
+    /// ws.input.write(b"echo hi\n").await?;
+    /// if let Some(chunk) = ws.output.next().await {
+    ///     print!("{}", String::from_utf8_lossy(&chunk?.data));
+    /// }
+    /// ws.input.close().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn attach_websocket(
+        &self,
+        id: &str,
+        opts: &AttachOptions,
+    ) -> Result<AttachedWebSocket> {
+        let version = self.docker.api_version().await?;
+        let (stdin, stdout, stderr) = if version >= crate::versions::ApiVersion::new(1, 42) {
+            (flag(opts.stdin), flag(opts.stdout), flag(opts.stderr))
+        } else {
+            // The engine attaches all three and reads none of the
+            // parameters: an output turned off is sent as asked, so that
+            // gating refuses it rather than the engine ignoring it.
+            let off = |on: bool| (!on).then_some(false);
+            (None, off(opts.stdout), off(opts.stderr))
+        };
+        let r = self
+            .docker
+            .call(Answer::Stream, async |c| {
+                c.container_attach_websocket(
+                    id,
+                    opts.detach_keys.as_deref(),
+                    flag(opts.logs),
+                    stderr,
+                    stdin,
+                    stdout,
+                    flag(opts.stream),
+                )
+                .await
+            })
+            .await?;
+        Ok(AttachedWebSocket::new(r.into_inner(), self.docker.clone(), id.to_string()).await)
     }
 
     /// Removes a container (not cut by the response timeout).

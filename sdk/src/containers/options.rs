@@ -113,7 +113,8 @@ impl LogsOptions {
 }
 
 options! {
-    /// Options for [`Containers::attach`]: output streams by default.
+    /// Options for [`Containers::attach`], [`Containers::attach_output`] and
+    /// [`Containers::attach_websocket`]: output streams by default.
     pub struct AttachOptions {
         /// Attach stdin too.
         stdin: flag,
@@ -125,7 +126,8 @@ options! {
         logs: flag,
         /// Stream what the container writes from now on (default yes). With
         /// `stream(false)` and [`AttachOptions::logs`], the output ends after
-        /// what was written so far (docker-py's `attach(stream=False, logs=True)`).
+        /// what was written so far, while the container goes on running
+        /// ([`Containers::attach_output`] collects it).
         stream: flag = true,
         /// The key sequence that detaches (default: `detachKeys` from the CLI
         /// configuration, if any).
