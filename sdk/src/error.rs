@@ -113,6 +113,18 @@ pub enum Error {
         source: BoxError,
     },
 
+    /// The engine's answer broke HTTP/1.1: an unreadable status line or
+    /// header, a malformed or contradictory `Content-Length`, a malformed
+    /// chunk. The request was sent once and is not sent again.
+    #[error("protocol error: {context}")]
+    Protocol {
+        /// What was being done.
+        context: String,
+        /// What was wrong with the answer.
+        #[source]
+        source: BoxError,
+    },
+
     /// A timeout set on the client ran out.
     #[error("timed out after {after:?} waiting for {during}")]
     Timeout {
@@ -192,10 +204,20 @@ impl Error {
         }
     }
 
+    /// A failure of the connection, or [`Error::Protocol`] when the cause
+    /// is an answer that broke HTTP/1.1 (whichever client read it).
     pub(crate) fn transport(context: impl Into<String>, source: impl Into<BoxError>) -> Error {
-        Error::Transport {
-            context: context.into(),
-            source: source.into(),
+        let source = source.into();
+        if protocol_violation(&*source) {
+            Error::Protocol {
+                context: context.into(),
+                source,
+            }
+        } else {
+            Error::Transport {
+                context: context.into(),
+                source,
+            }
         }
     }
 
@@ -216,6 +238,48 @@ impl Error {
             source: Box::new(err),
         }
     }
+}
+
+/// Whether a failure was caused by an answer that broke HTTP/1.1: one the
+/// SDK's own connections rejected, a head hyper could not parse, or a body
+/// hyper could not decode (its decoder reports those as `InvalidData` or
+/// `InvalidInput` I/O errors; TLS errors, which come the same way, are not
+/// protocol violations).
+pub(crate) fn protocol_violation(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut errors = std::iter::successors(Some(e), |e| e.source()).peekable();
+    while let Some(e) = errors.next() {
+        if let Some(f) = e.downcast_ref::<crate::transport::h1::Failure>() {
+            return f.is_protocol();
+        }
+        if let Some(h) = e.downcast_ref::<hyper::Error>() {
+            if h.is_parse() {
+                return true;
+            }
+            let decoding = errors
+                .peek()
+                .and_then(|next| next.downcast_ref::<std::io::Error>())
+                .is_some_and(|io| {
+                    matches!(
+                        io.kind(),
+                        std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
+                    ) && !is_tls(io)
+                });
+            if decoding {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[cfg(feature = "tls")]
+fn is_tls(io: &std::io::Error) -> bool {
+    io.get_ref().is_some_and(|e| e.is::<rustls::Error>())
+}
+
+#[cfg(not(feature = "tls"))]
+fn is_tls(_: &std::io::Error) -> bool {
+    false
 }
 
 /// serde_json reports 1-based lines and columns; turn them into an offset.
