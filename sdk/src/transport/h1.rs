@@ -354,16 +354,19 @@ impl Shared {
             // Anything readable on an idle connection is not an answer to
             // a request of ours: the end (the engine closed it), an error,
             // or stray bytes that would be taken for the next answer.
+            // (Read into a small buffer of its own: the connection's
+            // buffer keeps its size from answer to answer.)
             let mut cx = Context::from_waker(std::task::Waker::noop());
-            conn.buf.reserve(1024);
-            match tokio_util::io::poll_read_buf(Pin::new(&mut conn.io), &mut cx, &mut conn.buf) {
+            let mut probe = [0u8; 64];
+            let mut probe = tokio::io::ReadBuf::new(&mut probe);
+            match Pin::new(&mut conn.io).poll_read(&mut cx, &mut probe) {
                 Poll::Pending => return Some(conn),
-                Poll::Ready(Ok(0)) => {
+                Poll::Ready(Ok(())) if probe.filled().is_empty() => {
                     tracing::debug!("the engine closed an idle connection; trying another");
                 }
-                Poll::Ready(Ok(n)) => {
+                Poll::Ready(Ok(())) => {
                     tracing::debug!(
-                        bytes = n,
+                        bytes = probe.filled().len(),
                         "the engine sent bytes on an idle connection; dropped, trying another"
                     );
                 }
