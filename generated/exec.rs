@@ -19,6 +19,12 @@ use crate::ops::Operation;
 /// to `reqwest` after all.
 pub type Sending<'a> = Pin<Box<dyn Future<Output = Option<reqwest::Response>> + Send + 'a>>;
 
+/// A response on its way, a failure to report as is (`Some(Err(_))`,
+/// `reqwest` does not send the request again), or `None` when the
+/// transport leaves the request to `reqwest` after all.
+pub type Attempt<'a> =
+    Pin<Box<dyn Future<Output = Option<reqwest::Result<reqwest::Response>>> + Send + 'a>>;
+
 /// Sends some requests another way than the `reqwest::Client`.
 pub trait Transport: Send + Sync + fmt::Debug {
     /// Takes `request` (returning the response on its way), or leaves it to
@@ -27,6 +33,15 @@ pub trait Transport: Send + Sync + fmt::Debug {
     /// so that `reqwest` sends it and reports the failure as usual; it must
     /// do so only when sending the request again is harmless.
     fn send<'a>(&'a self, request: &'a reqwest::Request) -> Option<Sending<'a>>;
+
+    /// Like [`Transport::send`], and the request may also fail without
+    /// `reqwest` sending it again, for a transport that has written the
+    /// request and must not have it sent twice. [`Executor`] calls this
+    /// one; the default is [`Transport::send`]'s answer.
+    fn attempt<'a>(&'a self, request: &'a reqwest::Request) -> Option<Attempt<'a>> {
+        let sending = self.send(request)?;
+        Some(Box::pin(async move { sending.await.map(Ok) }))
+    }
 }
 
 /// Sees every request before it is sent, with the operation it is for,
@@ -112,9 +127,9 @@ impl ClientHooks<Executor> for crate::Client {
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         if let Some(transport) = &self.inner().transport {
-            if let Some(sending) = transport.send(&request) {
-                if let Some(response) = sending.await {
-                    return Ok(response);
+            if let Some(attempt) = transport.attempt(&request) {
+                if let Some(result) = attempt.await {
+                    return result;
                 }
             }
         }

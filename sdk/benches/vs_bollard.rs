@@ -6,6 +6,9 @@
 //! cargo bench -p docker-engine --bench vs_bollard -- quick   # smaller streams
 //! cargo bench -p docker-engine --bench vs_bollard -- calls   # the calls only
 //! cargo bench -p docker-engine --bench vs_bollard -- streams # the streams only
+//! # also the candidate replacements of the SDK's own HTTP/1.1 connections
+//! # (hyper's client::conn::http1, HTTP/1.0 requests, the SDK through reqwest):
+//! cargo bench -p docker-engine --bench vs_bollard -- streams candidates
 //! # the calls with another allocator preloaded in both clients' processes:
 //! cargo bench -p docker-engine --bench vs_bollard -- calls preload=/usr/lib/x86_64-linux-gnu/libmimalloc.so.2
 //! ```
@@ -134,6 +137,7 @@ mod server {
             let mut parts = line.split_whitespace();
             let method = parts.next().unwrap_or_default().to_string();
             let target = parts.next().unwrap_or_default().to_string();
+            let http10 = parts.next() == Some("HTTP/1.0");
             let mut length = 0usize;
             let mut chunked = false;
             loop {
@@ -189,7 +193,12 @@ mod server {
                 fixed(&mut out, "application/json", body, head).await?;
             } else if path.ends_with("/logs") {
                 let id = path.rsplit('/').nth(1).unwrap_or_default();
-                logs(&mut out, id).await?;
+                logs(&mut out, id, http10).await?;
+                if http10 {
+                    // As dockerd: an HTTP/1.0 answer of unknown length ends
+                    // with the connection.
+                    return Ok(());
+                }
             } else if path.ends_with("/archive") && method == "PUT" {
                 fixed(&mut out, "text/plain", b"", false).await?;
             } else if path.ends_with("/archive") {
@@ -226,6 +235,19 @@ mod server {
         out.write_all(b"\r\n").await
     }
 
+    /// A piece of a log stream: a chunk, or the bytes alone for HTTP/1.0.
+    async fn piece<W: AsyncWriteExt + Unpin>(
+        out: &mut W,
+        data: &[u8],
+        http10: bool,
+    ) -> std::io::Result<()> {
+        if http10 {
+            out.write_all(data).await
+        } else {
+            chunk(out, data).await
+        }
+    }
+
     /// Log lines of realistic lengths (40 to 400 bytes), newline-terminated.
     fn lines(total: usize) -> Vec<u8> {
         let mut v = Vec::with_capacity(total);
@@ -244,13 +266,20 @@ mod server {
     /// `{mux|tty|ttynonl|huge}-{ct|noct}-{bytes}`. Multiplexed logs are one
     /// frame per line and one HTTP chunk per frame, as dockerd 20.10 sends
     /// them; TTY output comes in 16 KiB reads.
-    async fn logs<W: AsyncWriteExt + Unpin>(out: &mut W, id: &str) -> std::io::Result<()> {
+    async fn logs<W: AsyncWriteExt + Unpin>(
+        out: &mut W,
+        id: &str,
+        http10: bool,
+    ) -> std::io::Result<()> {
         let mut parts = id.split('-');
         let kind = parts.next().unwrap_or_default();
         let with_ct = parts.next() == Some("ct");
         let total: u64 = parts.next().and_then(|n| n.parse().ok()).unwrap_or(MIB);
-        let mut headers =
-            String::from("HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nTransfer-Encoding: chunked\r\n");
+        let mut headers = if http10 {
+            String::from("HTTP/1.0 200 OK\r\nApi-Version: 1.41\r\n")
+        } else {
+            String::from("HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nTransfer-Encoding: chunked\r\n")
+        };
         if with_ct {
             let ct = if kind == "mux" || kind == "huge" {
                 "application/vnd.docker.multiplexed-stream"
@@ -277,7 +306,7 @@ mod server {
                         if sent >= total {
                             break 'outer;
                         }
-                        chunk(out, f).await?;
+                        piece(out, f, http10).await?;
                         sent += f.len() as u64 - 8;
                     }
                 }
@@ -289,12 +318,12 @@ mod server {
                     vec![b'x'; 4 * MIB as usize]
                 };
                 'outer: loop {
-                    for piece in text.chunks(16 * 1024) {
+                    for p in text.chunks(16 * 1024) {
                         if sent >= total {
                             break 'outer;
                         }
-                        chunk(out, piece).await?;
-                        sent += piece.len() as u64;
+                        piece(out, p, http10).await?;
+                        sent += p.len() as u64;
                     }
                 }
             }
@@ -302,17 +331,19 @@ mod server {
                 // One frame declaring `total` bytes, delivered in 64 KiB chunks.
                 let mut header = vec![1, 0, 0, 0];
                 header.extend_from_slice(&(total as u32).to_be_bytes());
-                chunk(out, &header).await?;
-                let piece = vec![b'y'; 64 * 1024];
+                piece(out, &header, http10).await?;
+                let block = vec![b'y'; 64 * 1024];
                 while sent < total {
-                    let n = piece.len().min((total - sent) as usize);
-                    chunk(out, &piece[..n]).await?;
+                    let n = block.len().min((total - sent) as usize);
+                    piece(out, &block[..n], http10).await?;
                     sent += n as u64;
                 }
             }
             _ => {}
         }
-        out.write_all(b"0\r\n\r\n").await?;
+        if !http10 {
+            out.write_all(b"0\r\n\r\n").await?;
+        }
         out.flush().await
     }
 
@@ -348,6 +379,7 @@ mod server {
 // The clients
 
 struct Clients {
+    socket: PathBuf,
     ours: docker_engine::Docker,
     bollard: bollard::Docker,
     plain: reqwest::Client,
@@ -355,9 +387,16 @@ struct Clients {
 
 impl Clients {
     fn new(socket: &Path) -> Clients {
+        Clients::with_own_http1(socket, true)
+    }
+
+    /// `own_http1`: the SDK's own HTTP/1.1 connections (the default), or
+    /// reqwest for every request.
+    fn with_own_http1(socket: &Path, own_http1: bool) -> Clients {
         let ours = docker_engine::Docker::builder()
             .host(&format!("unix://{}", socket.display()))
             .unwrap()
+            .own_http1(own_http1)
             .build()
             .unwrap();
         let bollard = bollard::Docker::connect_with_unix(
@@ -380,6 +419,7 @@ impl Clients {
             .build()
             .unwrap();
         Clients {
+            socket: socket.to_path_buf(),
             ours,
             bollard,
             plain,
@@ -392,6 +432,88 @@ enum Who {
     Ours,
     Bollard,
     Plain,
+    /// Candidate: hyper's `client::conn::http1`, HTTP/1.1 (chunked answer),
+    /// the SDK's demultiplexer on top.
+    Hyper11,
+    /// Candidate: the same with an HTTP/1.0 request (close-delimited answer).
+    Hyper10,
+    /// Candidate: reqwest with an HTTP/1.0 request, the SDK's demultiplexer
+    /// on top.
+    Reqwest10,
+}
+
+/// Candidate: the logs of `id` through hyper's `client::conn::http1` on a
+/// connection of their own, demultiplexed by the SDK's `Demux`.
+async fn logs_hyper(socket: &Path, id: &str, version: http::Version) -> u64 {
+    use http_body_util::BodyExt as _;
+    let io = tokio::net::UnixStream::connect(socket).await.unwrap();
+    let (mut send, conn) = hyper::client::conn::http1::handshake::<
+        _,
+        http_body_util::Empty<bytes::Bytes>,
+    >(hyper_util::rt::TokioIo::new(io))
+    .await
+    .unwrap();
+    let driver = tokio::spawn(conn);
+    let request = http::Request::builder()
+        .method("GET")
+        .uri(format!(
+            "/v1.41/containers/{id}/logs?stdout=true&stderr=true"
+        ))
+        .version(version)
+        .header("Host", "localhost")
+        .body(http_body_util::Empty::new())
+        .unwrap();
+    let response = send.send_request(request).await.unwrap();
+    let framing = docker_engine::streams::Framing::from_content_type(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+    )
+    .unwrap_or(if id.starts_with("tty") {
+        docker_engine::streams::Framing::Raw
+    } else {
+        docker_engine::streams::Framing::Multiplexed
+    });
+    let body = response.into_body().into_data_stream();
+    let mut s = docker_engine::streams::Demux::new(body, framing);
+    let mut total = 0u64;
+    while let Some(chunk) = s.next().await {
+        total += chunk.unwrap().data.len() as u64;
+    }
+    drop(s);
+    drop(send);
+    let _ = driver.await;
+    total
+}
+
+/// Candidate: the logs of `id` through reqwest with an HTTP/1.0 request.
+async fn logs_reqwest10(c: &Clients, id: &str) -> u64 {
+    let url = format!("http://localhost/v1.41/containers/{id}/logs?stdout=true&stderr=true");
+    let response = c
+        .plain
+        .get(url)
+        .version(http::Version::HTTP_10)
+        .send()
+        .await
+        .unwrap();
+    let framing = docker_engine::streams::Framing::from_content_type(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+    )
+    .unwrap_or(if id.starts_with("tty") {
+        docker_engine::streams::Framing::Raw
+    } else {
+        docker_engine::streams::Framing::Multiplexed
+    });
+    let mut s = docker_engine::streams::Demux::new(response.bytes_stream(), framing);
+    let mut total = 0u64;
+    while let Some(chunk) = s.next().await {
+        total += chunk.unwrap().data.len() as u64;
+    }
+    total
 }
 
 async fn ping(c: &Clients, who: Who, n: usize) {
@@ -475,6 +597,9 @@ async fn logs(c: &Clients, who: Who, id: &str) -> u64 {
                 total += item.unwrap().into_bytes().len() as u64;
             }
         }
+        Who::Hyper11 => return logs_hyper(&c.socket, id, http::Version::HTTP_11).await,
+        Who::Hyper10 => return logs_hyper(&c.socket, id, http::Version::HTTP_10).await,
+        Who::Reqwest10 => return logs_reqwest10(c, id).await,
         Who::Plain => {
             let url =
                 format!("http://localhost/v1.41/containers/{id}/logs?stdout=true&stderr=true");
@@ -628,7 +753,8 @@ fn memory_scenario(scenario: &str, socket: &Path) {
 /// `calls <ours|bollard> <ping|inspect|list> <n> [socket]`: without a
 /// socket it starts its own server (handy under `perf` or `valgrind`).
 fn calls_in_this_process(args: &[String]) {
-    let who = if args[0] == "ours" {
+    // `reqwest`: this SDK with `own_http1(false)`.
+    let who = if args[0] == "ours" || args[0] == "reqwest" {
         Who::Ours
     } else {
         Who::Bollard
@@ -643,7 +769,7 @@ fn calls_in_this_process(args: &[String]) {
         Some(s) => s.socket.clone(),
         None => PathBuf::from(&args[3]),
     };
-    let c = Clients::new(&socket);
+    let c = Clients::with_own_http1(&socket, args[0] != "reqwest");
     let rt = runtime();
     let run = |n: usize| {
         rt.block_on(async {
@@ -671,8 +797,7 @@ fn calls_in_this_process(args: &[String]) {
 
 /// CPU time per call (seconds) and page faults per call of one client in a
 /// fresh process, so that neither client runs on a heap the other shaped.
-fn calls_in_child(socket: &Path, who: Who, call: &str, n: usize) -> (f64, f64) {
-    let who = if who == Who::Ours { "ours" } else { "bollard" };
+fn calls_in_child(socket: &Path, who: &str, call: &str, n: usize) -> (f64, f64) {
     let n = n.to_string();
     let text = run_child(&[
         "calls".as_ref(),
@@ -706,6 +831,7 @@ fn main() {
     // `calls` or `streams` runs only that part.
     let only_calls = args.iter().any(|a| a == "calls");
     let only_streams = args.iter().any(|a| a == "streams");
+    let candidates = args.iter().any(|a| a == "candidates");
     let server = start_server();
     let c = Clients::new(&server.socket);
     let rt = runtime();
@@ -737,24 +863,39 @@ fn main() {
         // Each client in its own fresh process, rounds alternating which
         // goes first; the median of the rounds.
         let (mut ours, mut theirs, mut faults) = (Vec::new(), Vec::new(), (0.0, 0.0));
+        let mut via_reqwest = Vec::new();
         for round in 0..CALL_ROUNDS {
-            let order = if round % 2 == 0 {
-                [Who::Ours, Who::Bollard]
-            } else {
-                [Who::Bollard, Who::Ours]
-            };
+            let mut order = vec!["ours", "bollard"];
+            if candidates {
+                order.push("reqwest");
+            }
+            if round % 2 == 1 {
+                order.reverse();
+            }
             for who in order {
                 let (cpu, f) = calls_in_child(&server.socket, who, call, units);
-                if who == Who::Ours {
-                    ours.push(cpu);
-                    faults.0 += f / CALL_ROUNDS as f64;
-                } else {
-                    theirs.push(cpu);
-                    faults.1 += f / CALL_ROUNDS as f64;
+                match who {
+                    "ours" => {
+                        ours.push(cpu);
+                        faults.0 += f / CALL_ROUNDS as f64;
+                    }
+                    "bollard" => {
+                        theirs.push(cpu);
+                        faults.1 += f / CALL_ROUNDS as f64;
+                    }
+                    _ => via_reqwest.push(cpu),
                 }
             }
         }
         let r = [median(ours), median(theirs)];
+        if candidates {
+            let v = median(via_reqwest);
+            row(format!(
+                "|   candidate: {name} with own_http1(false) (reqwest): {:.1} µs, {:.2}x bollard |",
+                v * 1e6,
+                v / r[1]
+            ));
+        }
         let ratio = r[0] / r[1];
         row(format!(
             "| {name} | {:.1} µs | {:.1} µs | {ratio:.2}x | ≤ {target}x {} | {:.0} / {:.0} |",
@@ -785,9 +926,20 @@ fn main() {
         ("TTY lines, no Content-Type (20.10)", "tty-noct", 0.3),
     ] {
         let id = format!("{kind}-{size}");
-        let whos = [Who::Ours, Who::Bollard, Who::Plain];
+        let whos: &[Who] = if candidates {
+            &[
+                Who::Ours,
+                Who::Bollard,
+                Who::Plain,
+                Who::Hyper11,
+                Who::Hyper10,
+                Who::Reqwest10,
+            ]
+        } else {
+            &[Who::Ours, Who::Bollard, Who::Plain]
+        };
         let per_gib = (size as f64) / (GIB as f64);
-        let r = compare(if quick { 1 } else { 3 }, &whos, per_gib, |who| {
+        let r = compare(if quick { 1 } else { 3 }, whos, per_gib, |who| {
             let got = rt.block_on(logs(&c, who, &id));
             // The plain read counts frame headers too.
             if who != Who::Plain {
@@ -803,6 +955,12 @@ fn main() {
             if vs_b <= target { "met" } else { "MISSED" },
             if vs_p <= 1.2 { "met" } else { "MISSED" },
         ));
+        if candidates {
+            row(format!(
+                "|   candidate: hyper conn::http1 HTTP/1.1 {:.2} s ({:.2}x bollard, {:.2}x plain); hyper HTTP/1.0 {:.2} s ({:.2}x, {:.2}x); reqwest HTTP/1.0 {:.2} s ({:.2}x, {:.2}x) |",
+                r[3], r[3] / r[1], r[3] / r[2], r[4], r[4] / r[1], r[4] / r[2], r[5], r[5] / r[1], r[5] / r[2],
+            ));
+        }
     }
 
     if only_streams {

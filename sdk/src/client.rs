@@ -116,6 +116,7 @@ impl Default for DockerBuilder {
                 user_agent: format!("docker-engine-rs/{}", env!("CARGO_PKG_VERSION")),
                 pool_max_idle_per_host: 16,
                 ssh_program: "ssh".into(),
+                own_http1: true,
             },
             response_timeout: Some(Duration::from_secs(120)),
             cli: CliConfig::default(),
@@ -216,6 +217,17 @@ impl DockerBuilder {
     /// The ssh program for `ssh://` addresses (default `ssh` on `PATH`).
     pub fn ssh_program(mut self, program: impl Into<String>) -> Self {
         self.connect.ssh_program = program.into();
+        self
+    }
+
+    /// Whether GET and HEAD requests to Unix sockets, plain TCP and ssh
+    /// engines go over the SDK's own HTTP/1.1 connections (the default:
+    /// `true`), which read answers and log streams with less CPU, or
+    /// through reqwest like every other request (`false`). Answers,
+    /// errors and pooling are the same either way; TLS engines always use
+    /// reqwest.
+    pub fn own_http1(mut self, on: bool) -> Self {
+        self.connect.own_http1 = on;
         self
     }
 

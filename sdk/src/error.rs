@@ -172,6 +172,22 @@ pub enum Error {
         source: BoxError,
     },
 
+    /// The engine's answer broke the protocol: HTTP/1.1 (an unreadable
+    /// status line or header, a malformed or contradictory
+    /// `Content-Length`, a malformed chunk; the request was sent once and is
+    /// not sent again), or the Engine API's own (an answer without what it
+    /// must carry, a bad WebSocket frame) where that is not a JSON decoding
+    /// failure.
+    #[error("protocol error: {context}: {source}")]
+    #[non_exhaustive]
+    Protocol {
+        /// What was being done.
+        context: String,
+        /// What was wrong with the answer.
+        #[source]
+        source: BoxError,
+    },
+
     /// A timeout set on the client ran out.
     #[error("{operation}: timed out {phase}{}", after.map(|a| format!(" (after {a:?})")).unwrap_or_default())]
     #[non_exhaustive]
@@ -182,18 +198,6 @@ pub enum Error {
         phase: TimeoutPhase,
         /// The timeout that ran out, when the SDK knows it.
         after: Option<Duration>,
-    },
-
-    /// The engine's answer broke the protocol in a way that is not a JSON
-    /// decoding failure: an answer with nothing where something must be, a
-    /// malformed HTTP response.
-    #[error("{operation}: protocol error: {message}")]
-    #[non_exhaustive]
-    Protocol {
-        /// The operation, e.g. `ContainerStats`.
-        operation: String,
-        /// What was wrong.
-        message: String,
     },
 
     /// An answer did not decode.
@@ -257,7 +261,6 @@ impl Error {
             | Error::InvalidArgument { operation, .. }
             | Error::Engine { operation, .. }
             | Error::Timeout { operation, .. } => Some(operation),
-            Error::Protocol { operation, .. } => Some(operation),
             _ => None,
         }
     }
@@ -320,15 +323,25 @@ impl Error {
 
     pub(crate) fn protocol(operation: impl Into<String>, message: impl Into<String>) -> Error {
         Error::Protocol {
-            operation: operation.into(),
-            message: message.into(),
+            context: operation.into(),
+            source: message.into().into(),
         }
     }
 
+    /// A failure of the connection, or [`Error::Protocol`] when the cause
+    /// is an answer that broke HTTP/1.1 (whichever client read it).
     pub(crate) fn transport(context: impl Into<String>, source: impl Into<BoxError>) -> Error {
-        Error::Transport {
-            context: context.into(),
-            source: source.into(),
+        let source = source.into();
+        if protocol_violation(&*source) {
+            Error::Protocol {
+                context: context.into(),
+                source,
+            }
+        } else {
+            Error::Transport {
+                context: context.into(),
+                source,
+            }
         }
     }
 
@@ -349,6 +362,48 @@ impl Error {
             source: Box::new(err),
         }
     }
+}
+
+/// Whether a failure was caused by an answer that broke HTTP/1.1: one the
+/// SDK's own connections rejected, a head hyper could not parse, or a body
+/// hyper could not decode (its decoder reports those as `InvalidData` or
+/// `InvalidInput` I/O errors; TLS errors, which come the same way, are not
+/// protocol violations).
+pub(crate) fn protocol_violation(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut errors = std::iter::successors(Some(e), |e| e.source()).peekable();
+    while let Some(e) = errors.next() {
+        if let Some(f) = e.downcast_ref::<crate::transport::h1::Failure>() {
+            return f.is_protocol();
+        }
+        if let Some(h) = e.downcast_ref::<hyper::Error>() {
+            if h.is_parse() {
+                return true;
+            }
+            let decoding = errors
+                .peek()
+                .and_then(|next| next.downcast_ref::<std::io::Error>())
+                .is_some_and(|io| {
+                    matches!(
+                        io.kind(),
+                        std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
+                    ) && !is_tls(io)
+                });
+            if decoding {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[cfg(feature = "tls")]
+fn is_tls(io: &std::io::Error) -> bool {
+    io.get_ref().is_some_and(|e| e.is::<rustls::Error>())
+}
+
+#[cfg(not(feature = "tls"))]
+fn is_tls(_: &std::io::Error) -> bool {
+    false
 }
 
 /// serde_json reports 1-based lines and columns; turn them into an offset.

@@ -26,8 +26,15 @@ pub(crate) struct Negotiated {
 pub(crate) async fn negotiate(unversioned: &raw::Client) -> Result<Negotiated> {
     let headers = match unversioned.system_ping_head().await {
         Ok(r) => r.headers().clone(),
+        // An engine that could not be reached is not asked again.
+        Err(
+            e @ (raw::Error::CommunicationError(_)
+            | raw::Error::ResponseBodyError(_)
+            | raw::Error::InvalidRequest(_)),
+        ) => return Err(raw_error_sync(e, "SystemPing")),
         Err(_) => {
             // Engines or proxies that refuse HEAD answer GET.
+            tracing::debug!("the engine refused HEAD /_ping; asking with GET");
             let r = unversioned
                 .system_ping()
                 .await
@@ -167,6 +174,23 @@ fn classify(op: &'static str, status: u16, message: String, version: ApiVersion)
     Error::from_status(op, status, message)
 }
 
+/// The error for a failure of the SDK's own connections found among the
+/// sources of `e`, worded as reqwest's failures are.
+fn own_failure(e: &reqwest::Error, op: &str) -> Option<Error> {
+    use crate::transport::h1::{Failure, FailureKind};
+    let f = std::iter::successors(Some(e as &(dyn std::error::Error + 'static)), |e| {
+        e.source()
+    })
+    .find_map(|e| e.downcast_ref::<Failure>())?;
+    let context = match f.kind {
+        FailureKind::Connect => "cannot connect to the engine",
+        FailureKind::ConnectTimeout => "timed out connecting",
+        FailureKind::Io if f.is_timeout() => "timed out stream data",
+        FailureKind::Protocol | FailureKind::Io => "request failed",
+    };
+    Some(Error::transport(format!("{op}: {context}"), f.clone()))
+}
+
 /// Maps every raw error that needs no I/O.
 pub(crate) fn raw_error_sync<E: ErrorBody>(e: raw::Error<E>, op: &'static str) -> Error {
     match e {
@@ -180,6 +204,9 @@ pub(crate) fn raw_error_sync<E: ErrorBody>(e: raw::Error<E>, op: &'static str) -
         raw::Error::CommunicationError(e)
         | raw::Error::ResponseBodyError(e)
         | raw::Error::InvalidUpgrade(e) => {
+            if let Some(failure) = own_failure(&e, op) {
+                return failure;
+            }
             if e.is_timeout() {
                 // reqwest's own timeouts: connecting, or a read that waited
                 // longer than the stream-idle timeout.

@@ -15,30 +15,44 @@
 //!   and the chunked encoding is removed in place, so what comes out is one
 //!   block per read, however many chunks it held.
 //!
-//! A streamed answer (logs, events, stats) keeps its connection while it is
-//! read; a connection goes back to the pool once its answer has been read to
-//! the end, and is closed if the answer is dropped half-read. Anything this
-//! module cannot send as well as reqwest (other methods, upgrades, requests
-//! with bodies) is left to reqwest; and when a connection cannot be made or
-//! fails before any answer, the request is left to reqwest too (GET and
-//! HEAD can be sent again harmlessly), so that failures are reported the
-//! usual way. A reused connection the engine has closed meanwhile is
-//! retried once on a new one first.
+//! The fences (each has a test in `sdk/tests/connections.rs` or in the
+//! differential corpus of `differential.rs`, which sends the same answers
+//! through reqwest and compares):
+//!
+//! - A request whose bytes were written is never sent again: the only
+//!   retry is on a reused connection that failed before any byte of the
+//!   request was written. Failures are reported as they are (no fallback
+//!   to reqwest), so a failed connect costs one connect timeout.
+//! - An idle connection is checked before reuse: one the engine closed, or
+//!   on which it sent anything, is dropped. Idle connections are closed
+//!   after [`IDLE_EXPIRY`] (each may hold an ssh process).
+//! - A connection goes back to the pool only when its answer was read to
+//!   its end, exactly: nothing more had arrived after it, the answer did
+//!   not ask to close (`Connection` is a token list; HTTP/1.0 needs
+//!   `keep-alive`), and its length was known. A dropped request or a body
+//!   dropped half-read closes its connection.
+//! - Interim answers (`1xx`) are skipped; a malformed `Content-Length`
+//!   (or several that disagree), an unreadable head or a malformed chunk is
+//!   a protocol error ([`crate::Error::Protocol`]).
+//! - Every retry emits a `tracing` event (target
+//!   `docker_engine::transport::h1`).
 //!
 //! Used for Unix sockets, plain TCP and ssh (through the bridge's socket);
-//! TLS connections go through reqwest.
+//! TLS connections go through reqwest, as does everything when the
+//! builder's `own_http1(false)` is set.
 
 use std::future::Future as _;
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::{Buf, Bytes, BytesMut};
-use docker_engine_raw::exec::{Sending, Transport};
+use docker_engine_raw::exec::{Attempt, Sending, Transport};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::time::Instant;
 
 use crate::error::BoxError;
 
@@ -46,6 +60,8 @@ use crate::error::BoxError;
 const MAX_HEAD: usize = 64 * 1024;
 /// How much is read at a time.
 const READ_SIZE: usize = 64 * 1024;
+/// How long an idle connection is kept (reqwest's default too).
+pub(crate) const IDLE_EXPIRY: Duration = Duration::from_secs(90);
 
 /// Where connections go.
 #[derive(Clone, Debug)]
@@ -66,6 +82,103 @@ pub(crate) struct Endpoint {
     pub idle_timeout: Option<Duration>,
     /// Idle connections kept.
     pub max_idle: usize,
+    /// How long an idle connection is kept.
+    pub idle_expiry: Duration,
+}
+
+/// Why a request on the SDK's own connections failed; the SDK's error
+/// keeps it as its source (see `negotiate::raw_error_sync` and
+/// [`crate::error::protocol_violation`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Failure {
+    pub kind: FailureKind,
+    detail: String,
+    io: Option<Arc<std::io::Error>>,
+}
+
+/// What kind of failure a [`Failure`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FailureKind {
+    /// The connection could not be made.
+    Connect,
+    /// Connecting took longer than the connect timeout.
+    ConnectTimeout,
+    /// The answer broke HTTP/1.1.
+    Protocol,
+    /// The connection failed or closed during the exchange.
+    Io,
+}
+
+impl Failure {
+    fn new(kind: FailureKind, detail: impl Into<String>) -> Failure {
+        Failure {
+            kind,
+            detail: detail.into(),
+            io: None,
+        }
+    }
+
+    fn io(kind: FailureKind, detail: impl Into<String>, e: std::io::Error) -> Failure {
+        Failure {
+            kind,
+            detail: detail.into(),
+            io: Some(Arc::new(e)),
+        }
+    }
+
+    fn protocol(detail: impl Into<String>) -> Failure {
+        Failure::new(FailureKind::Protocol, detail)
+    }
+
+    /// A connection closed or cut where the answer needed more.
+    fn closed(detail: &str) -> Failure {
+        Failure::io(
+            FailureKind::Io,
+            detail,
+            std::io::Error::new(std::io::ErrorKind::UnexpectedEof, detail.to_string()),
+        )
+    }
+
+    pub(crate) fn is_protocol(&self) -> bool {
+        self.kind == FailureKind::Protocol
+    }
+
+    /// A stream that stayed silent longer than its idle timeout.
+    pub(crate) fn is_timeout(&self) -> bool {
+        self.io
+            .as_ref()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::TimedOut)
+    }
+
+    /// As a `reqwest::Error` (what the generated client's hook returns),
+    /// with this failure in its sources. reqwest has no public constructor:
+    /// an answer whose body fails with it is read.
+    async fn into_reqwest(self) -> reqwest::Error {
+        let body = reqwest::Body::wrap_stream(futures_util::stream::once(async move {
+            Err::<Bytes, BoxError>(Box::new(self))
+        }));
+        match reqwest::Response::from(http::Response::new(body))
+            .bytes()
+            .await
+        {
+            Err(e) => e,
+            Ok(_) => unreachable!("a body that fails does not succeed"),
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
+impl std::error::Error for Failure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.io
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
 }
 
 trait Io: AsyncRead + AsyncWrite + Send + Sync + Unpin {}
@@ -87,7 +200,21 @@ pub(crate) struct Pool {
 #[derive(Debug)]
 struct Shared {
     endpoint: Endpoint,
-    idle: Mutex<Vec<Conn>>,
+    idle: Mutex<IdleSet>,
+}
+
+/// The idle connections, and the task closing expired ones (a new one is
+/// started when it has ended, or its runtime has).
+#[derive(Debug, Default)]
+struct IdleSet {
+    conns: Vec<Idle>,
+    reaper: Option<tokio::task::JoinHandle<()>>,
+}
+
+#[derive(Debug)]
+struct Idle {
+    conn: Conn,
+    since: Instant,
 }
 
 impl std::fmt::Debug for Conn {
@@ -103,28 +230,59 @@ impl Pool {
         Pool {
             shared: Arc::new(Shared {
                 endpoint,
-                idle: Mutex::new(Vec::new()),
+                idle: Mutex::new(IdleSet::default()),
             }),
         }
+    }
+
+    /// Whether this pool takes `request`: GET and HEAD without a body or an
+    /// upgrade.
+    fn takes(request: &reqwest::Request) -> bool {
+        let method = request.method();
+        (method == reqwest::Method::GET || method == reqwest::Method::HEAD)
+            && request.body().is_none()
+            && !request.headers().contains_key(reqwest::header::UPGRADE)
     }
 }
 
 impl Transport for Pool {
-    fn send<'a>(&'a self, request: &'a reqwest::Request) -> Option<Sending<'a>> {
-        let method = request.method();
-        let head_only = method == reqwest::Method::HEAD;
-        if !(method == reqwest::Method::GET || head_only)
-            || request.body().is_some()
-            || request.headers().contains_key(reqwest::header::UPGRADE)
-        {
+    /// Takes nothing: the pool reports its failures itself, which `send`
+    /// cannot (see [`Transport::attempt`]).
+    fn send<'a>(&'a self, _request: &'a reqwest::Request) -> Option<Sending<'a>> {
+        None
+    }
+
+    fn attempt<'a>(&'a self, request: &'a reqwest::Request) -> Option<Attempt<'a>> {
+        if !Pool::takes(request) {
             return None;
         }
+        let head_only = request.method() == reqwest::Method::HEAD;
         let shared = self.shared.clone();
         Some(Box::pin(async move {
             let head = shared.request_head(request);
-            shared.send(head, head_only).await
+            Some(match shared.send(head, head_only).await {
+                Ok(response) => Ok(response),
+                Err(failure) => Err(failure.into_reqwest().await),
+            })
         }))
     }
+}
+
+/// How an exchange on one connection failed.
+enum Exchange {
+    /// Not a byte of the request was written: it may go on another
+    /// connection.
+    NotWritten(Failure),
+    /// The request (or part of it) was written: it is not sent again.
+    Failed(Failure),
+}
+
+/// An answer's head.
+struct Head {
+    status: u16,
+    /// The minor version: 0 for HTTP/1.0.
+    version: u8,
+    headers: HeaderMap,
 }
 
 impl Shared {
@@ -161,39 +319,83 @@ impl Shared {
         head
     }
 
-    async fn send(self: Arc<Self>, request: Vec<u8>, head_only: bool) -> Option<reqwest::Response> {
-        let mut reused = self.take_idle();
+    async fn send(
+        self: Arc<Self>,
+        request: Vec<u8>,
+        head_only: bool,
+    ) -> Result<reqwest::Response, Failure> {
         loop {
-            let was_reused = reused.is_some();
-            let conn = match reused.take() {
-                Some(c) => c,
-                None => self.connect().await?,
+            let (conn, reused) = match self.take_idle() {
+                Some(conn) => (conn, true),
+                None => (self.connect().await?, false),
             };
             match exchange(conn, &request).await {
-                Ok((status, version, headers, conn)) => {
-                    return Some(self.response(status, version, headers, conn, head_only));
+                Ok((head, conn)) => return self.response(head, conn, head_only),
+                // Closed before the request went out (the check in
+                // `take_idle` cannot see every close): another connection.
+                Err(Exchange::NotWritten(failure)) if reused => {
+                    tracing::debug!(
+                        error = %failure,
+                        "a reused connection failed before the request was written; retrying on another"
+                    );
                 }
-                // The engine may have closed an idle connection: once more
-                // on a new one.
-                Err(()) if was_reused => continue,
-                Err(()) => return None,
+                Err(Exchange::NotWritten(failure) | Exchange::Failed(failure)) => {
+                    return Err(failure)
+                }
             }
         }
     }
 
+    /// An idle connection fit for another request, if any: expired ones
+    /// and ones the engine closed or wrote on are dropped.
     fn take_idle(&self) -> Option<Conn> {
-        self.idle.lock().ok()?.pop()
-    }
-
-    fn put_idle(&self, conn: Conn) {
-        if let Ok(mut idle) = self.idle.lock() {
-            if idle.len() < self.endpoint.max_idle {
-                idle.push(conn);
+        loop {
+            let Idle { mut conn, .. } = self.idle.lock().ok()?.conns.pop()?;
+            // Anything readable on an idle connection is not an answer to
+            // a request of ours: the end (the engine closed it), an error,
+            // or stray bytes that would be taken for the next answer.
+            // (Read into a small buffer of its own: the connection's
+            // buffer keeps its size from answer to answer.)
+            let mut cx = Context::from_waker(std::task::Waker::noop());
+            let mut probe = [0u8; 64];
+            let mut probe = tokio::io::ReadBuf::new(&mut probe);
+            match Pin::new(&mut conn.io).poll_read(&mut cx, &mut probe) {
+                Poll::Pending => return Some(conn),
+                Poll::Ready(Ok(())) if probe.filled().is_empty() => {
+                    tracing::debug!("the engine closed an idle connection; trying another");
+                }
+                Poll::Ready(Ok(())) => {
+                    tracing::debug!(
+                        bytes = probe.filled().len(),
+                        "the engine sent bytes on an idle connection; dropped, trying another"
+                    );
+                }
+                Poll::Ready(Err(e)) => {
+                    tracing::debug!(error = %e, "an idle connection failed; trying another");
+                }
             }
         }
     }
 
-    async fn connect(&self) -> Option<Conn> {
+    fn put_idle(self: &Arc<Self>, conn: Conn) {
+        let Ok(mut idle) = self.idle.lock() else {
+            return;
+        };
+        if idle.conns.len() >= self.endpoint.max_idle {
+            return;
+        }
+        idle.conns.push(Idle {
+            conn,
+            since: Instant::now(),
+        });
+        if idle.reaper.as_ref().is_none_or(|r| r.is_finished()) {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                idle.reaper = Some(runtime.spawn(reap(Arc::downgrade(self))));
+            }
+        }
+    }
+
+    async fn connect(&self) -> Result<Conn, Failure> {
         let connect = async {
             let io: Box<dyn Io> = match &self.endpoint.dial {
                 Dial::Unix(path) => Box::new(tokio::net::UnixStream::connect(path).await?),
@@ -205,51 +407,50 @@ impl Shared {
             };
             Ok::<_, std::io::Error>(io)
         };
-        let io = match self.endpoint.connect_timeout {
-            Some(limit) => tokio::time::timeout(limit, connect).await.ok()?.ok()?,
-            None => connect.await.ok()?,
+        let connected = match self.endpoint.connect_timeout {
+            Some(limit) => match tokio::time::timeout(limit, connect).await {
+                Ok(r) => r,
+                Err(_) => {
+                    return Err(Failure::io(
+                        FailureKind::ConnectTimeout,
+                        format!("connecting took longer than {limit:?}"),
+                        std::io::Error::new(std::io::ErrorKind::TimedOut, "connect timeout"),
+                    ))
+                }
+            },
+            None => connect.await,
         };
-        Some(Conn {
-            io,
-            buf: BytesMut::new(),
-        })
+        match connected {
+            Ok(io) => Ok(Conn {
+                io,
+                buf: BytesMut::new(),
+            }),
+            Err(e) => Err(Failure::io(
+                FailureKind::Connect,
+                "cannot connect to the engine",
+                e,
+            )),
+        }
     }
 
     fn response(
         self: Arc<Self>,
-        status: u16,
-        version: u8,
-        headers: HeaderMap,
+        head: Head,
         conn: Conn,
         head_only: bool,
-    ) -> reqwest::Response {
-        let framing = if head_only || status == 204 || status == 304 || (100..200).contains(&status)
-        {
-            Framing::Length(0)
-        } else if headers
-            .get_all(reqwest::header::TRANSFER_ENCODING)
-            .iter()
-            .any(|v| {
-                v.to_str()
-                    .is_ok_and(|v| v.to_ascii_lowercase().contains("chunked"))
-            })
-        {
-            Framing::Chunked(Chunked::default())
-        } else if let Some(n) = headers
-            .get(reqwest::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-        {
-            Framing::Length(n)
-        } else {
-            Framing::UntilClose
-        };
-        let close = version == 0
-            || headers
-                .get_all(reqwest::header::CONNECTION)
-                .iter()
-                .any(|v| v.to_str().is_ok_and(|v| v.eq_ignore_ascii_case("close")));
-        let keep_alive = !close && !matches!(framing, Framing::UntilClose);
+    ) -> Result<reqwest::Response, Failure> {
+        let Head {
+            status,
+            version,
+            headers,
+        } = head;
+        let (framing, both) = framing(status, version, &headers, head_only)?;
+        let tokens = tokens(&headers, reqwest::header::CONNECTION);
+        let close = tokens.iter().any(|t| t == "close")
+            || (version == 0 && !tokens.iter().any(|t| t == "keep-alive"));
+        // An answer with both `Transfer-Encoding` and `Content-Length` is
+        // read by the former, but its connection is not trusted again.
+        let keep_alive = !close && !both && !matches!(framing, Framing::UntilClose);
         let idle = self
             .endpoint
             .idle_timeout
@@ -262,39 +463,185 @@ impl Shared {
             pool: self,
             done: false,
         }));
-        *response.status_mut() =
-            http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::BAD_GATEWAY);
+        *response.status_mut() = http::StatusCode::from_u16(status)
+            .map_err(|_| Failure::protocol(format!("the status {status} is not valid")))?;
         *response.headers_mut() = headers;
-        reqwest::Response::from(response)
+        Ok(reqwest::Response::from(response))
     }
 }
 
-/// Writes the request and reads the answer's head. `Err` when the
-/// connection failed before any answer came.
-async fn exchange(mut conn: Conn, request: &[u8]) -> Result<(u16, u8, HeaderMap, Conn), ()> {
-    conn.io.write_all(request).await.map_err(|_| ())?;
-    let mut searched = 0;
-    let head_len = loop {
-        if let Some(end) = find_head_end(&conn.buf, searched) {
-            break end;
-        }
-        searched = conn.buf.len().saturating_sub(3);
-        if conn.buf.len() > MAX_HEAD {
-            return Err(());
-        }
-        conn.buf.reserve(8 * 1024);
-        let n = std::future::poll_fn(|cx| {
-            tokio_util::io::poll_read_buf(Pin::new(&mut conn.io), cx, &mut conn.buf)
+/// Closes idle connections as they expire; ends when none is left (the
+/// next one pooled starts another) or the pool is gone. The lock is held
+/// when it ends, so a connection pooled meanwhile sees it gone.
+async fn reap(pool: Weak<Shared>) {
+    loop {
+        let next = {
+            let Some(shared) = pool.upgrade() else {
+                return;
+            };
+            let Ok(mut idle) = shared.idle.lock() else {
+                return;
+            };
+            let expiry = shared.endpoint.idle_expiry;
+            let before = idle.conns.len();
+            idle.conns.retain(|c| c.since.elapsed() < expiry);
+            if idle.conns.len() < before {
+                tracing::debug!(
+                    closed = before - idle.conns.len(),
+                    "idle connections expired; closed"
+                );
+            }
+            match idle.conns.iter().map(|c| c.since).min() {
+                Some(oldest) => oldest + expiry,
+                None => {
+                    idle.reaper = None;
+                    return;
+                }
+            }
+        };
+        tokio::time::sleep_until(next).await;
+    }
+}
+
+/// The values of a comma-separated header, as lowercase tokens.
+fn tokens(headers: &HeaderMap, name: HeaderName) -> Vec<String> {
+    headers
+        .get_all(name)
+        .iter()
+        .flat_map(|v| {
+            String::from_utf8_lossy(v.as_bytes())
+                .split(',')
+                .map(|t| t.trim().to_ascii_lowercase())
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
         })
-        .await
-        .map_err(|_| ())?;
-        if n == 0 {
-            return Err(());
+        .collect()
+}
+
+/// How an answer's body ends (RFC 9112, section 6.3), and whether it had
+/// both `Transfer-Encoding` and `Content-Length`.
+fn framing(
+    status: u16,
+    version: u8,
+    headers: &HeaderMap,
+    head_only: bool,
+) -> Result<(Framing, bool), Failure> {
+    let lengths = headers.get_all(reqwest::header::CONTENT_LENGTH);
+    let has_length = lengths.iter().next().is_some();
+    if head_only || status == 204 || status == 304 || (100..200).contains(&status) {
+        return Ok((Framing::Length(0), false));
+    }
+    let encodings = tokens(headers, reqwest::header::TRANSFER_ENCODING);
+    if headers.contains_key(reqwest::header::TRANSFER_ENCODING) {
+        if version == 0 {
+            return Err(Failure::protocol(
+                "an HTTP/1.0 answer has a Transfer-Encoding",
+            ));
         }
-    };
-    let (status, version, headers) = parse_head(&conn.buf[..head_len]).map_err(|_| ())?;
-    conn.buf.advance(head_len);
-    Ok((status, version, headers, conn))
+        // Chunked when that is the last coding; else the body runs to the
+        // connection's end.
+        let framing = if encodings.last().is_some_and(|t| t == "chunked") {
+            Framing::Chunked(Chunked::default())
+        } else {
+            Framing::UntilClose
+        };
+        return Ok((framing, has_length));
+    }
+    if !has_length {
+        return Ok((Framing::UntilClose, false));
+    }
+    // Every value (several headers, or a list in one) must be the same
+    // number of decimal digits.
+    let mut length = None;
+    for value in lengths {
+        for part in value.as_bytes().split(|b| *b == b',') {
+            let part = part.trim_ascii();
+            let n = (!part.is_empty() && part.iter().all(u8::is_ascii_digit))
+                .then(|| std::str::from_utf8(part).ok()?.parse::<u64>().ok())
+                .flatten()
+                .ok_or_else(|| {
+                    Failure::protocol(format!(
+                        "the answer's Content-Length `{}` is not a length",
+                        String::from_utf8_lossy(value.as_bytes())
+                    ))
+                })?;
+            if length.is_some_and(|l| l != n) {
+                return Err(Failure::protocol(
+                    "the answer has several Content-Length values that differ",
+                ));
+            }
+            length = Some(n);
+        }
+    }
+    Ok((Framing::Length(length.unwrap_or(0)), false))
+}
+
+/// Writes the request and reads the answer's head, skipping interim
+/// (`1xx`) answers.
+async fn exchange(mut conn: Conn, request: &[u8]) -> Result<(Head, Conn), Exchange> {
+    let mut written = 0;
+    while written < request.len() {
+        let result =
+            std::future::poll_fn(|cx| Pin::new(&mut conn.io).poll_write(cx, &request[written..]))
+                .await;
+        let failure = |e| Failure::io(FailureKind::Io, "sending the request failed", e);
+        match result {
+            Ok(0) => {
+                let e = std::io::Error::from(std::io::ErrorKind::WriteZero);
+                return Err(if written == 0 {
+                    Exchange::NotWritten(failure(e))
+                } else {
+                    Exchange::Failed(failure(e))
+                });
+            }
+            Ok(n) => written += n,
+            Err(e) if written == 0 => return Err(Exchange::NotWritten(failure(e))),
+            Err(e) => return Err(Exchange::Failed(failure(e))),
+        }
+    }
+    loop {
+        let mut searched = 0;
+        let head_len = loop {
+            if let Some(end) = find_head_end(&conn.buf, searched) {
+                break end;
+            }
+            searched = conn.buf.len().saturating_sub(3);
+            if conn.buf.len() > MAX_HEAD {
+                return Err(Exchange::Failed(Failure::protocol(format!(
+                    "the answer's head is larger than {MAX_HEAD} bytes"
+                ))));
+            }
+            conn.buf.reserve(8 * 1024);
+            let n = std::future::poll_fn(|cx| {
+                tokio_util::io::poll_read_buf(Pin::new(&mut conn.io), cx, &mut conn.buf)
+            })
+            .await
+            .map_err(|e| {
+                Exchange::Failed(Failure::io(FailureKind::Io, "reading the answer failed", e))
+            })?;
+            if n == 0 {
+                return Err(Exchange::Failed(Failure::closed(
+                    "the engine closed the connection before answering",
+                )));
+            }
+        };
+        let head = parse_head(&conn.buf[..head_len]).map_err(|e| {
+            Exchange::Failed(Failure::protocol(format!(
+                "the answer's head is not HTTP/1.1: {e}"
+            )))
+        })?;
+        conn.buf.advance(head_len);
+        if (100..200).contains(&head.status) && head.status != 101 {
+            // `100 Continue`, `103 Early Hints`: the answer follows.
+            continue;
+        }
+        if head.status == 101 {
+            return Err(Exchange::Failed(Failure::protocol(
+                "the engine switched protocols on a request that asked for no upgrade",
+            )));
+        }
+        return Ok((head, conn));
+    }
 }
 
 fn find_head_end(buf: &[u8], from: usize) -> Option<usize> {
@@ -304,7 +651,7 @@ fn find_head_end(buf: &[u8], from: usize) -> Option<usize> {
         .map(|p| from + p + 4)
 }
 
-fn parse_head(head: &[u8]) -> Result<(u16, u8, HeaderMap), String> {
+fn parse_head(head: &[u8]) -> Result<Head, String> {
     let mut slots = [httparse::EMPTY_HEADER; 100];
     let mut response = httparse::Response::new(&mut slots);
     match response.parse(head) {
@@ -320,7 +667,11 @@ fn parse_head(head: &[u8]) -> Result<(u16, u8, HeaderMap), String> {
         let value = HeaderValue::from_bytes(h.value).map_err(|e| e.to_string())?;
         headers.append(name, value);
     }
-    Ok((status, version, headers))
+    Ok(Head {
+        status,
+        version,
+        headers,
+    })
 }
 
 /// How the body's end is known.
@@ -344,12 +695,19 @@ struct Body {
 }
 
 impl Body {
-    /// The end of the body: the connection goes back to the pool if it can.
+    /// The end of the body: the connection goes back to the pool if it can
+    /// (bytes beyond the answer's end are not a next answer: they close
+    /// it).
     fn finish(&mut self) {
         self.done = true;
         if let Some(conn) = self.conn.take() {
             if self.keep_alive && conn.buf.is_empty() {
                 self.pool.put_idle(conn);
+            } else if !conn.buf.is_empty() {
+                tracing::debug!(
+                    bytes = conn.buf.len(),
+                    "bytes after the end of an answer; connection closed"
+                );
             }
         }
     }
@@ -416,7 +774,10 @@ impl Body {
                             Err(e) => {
                                 self.done = true;
                                 self.conn = None;
-                                return Poll::Ready(Some(Err(e.into())));
+                                let failure = Failure::protocol(format!(
+                                    "the answer's chunked encoding is malformed: {e}"
+                                ));
+                                return Poll::Ready(Some(Err(Box::new(failure))));
                             }
                         };
                         if step.finished {
@@ -435,18 +796,17 @@ impl Body {
                 Poll::Ready(Err(e)) => {
                     self.done = true;
                     self.conn = None;
-                    return Poll::Ready(Some(Err(e.into())));
+                    let failure = Failure::io(FailureKind::Io, e.to_string(), e);
+                    return Poll::Ready(Some(Err(Box::new(failure))));
                 }
                 Poll::Ready(Ok(0)) => {
                     self.done = true;
                     self.conn = None;
                     return match self.framing {
                         Framing::UntilClose => Poll::Ready(None),
-                        _ => Poll::Ready(Some(Err(std::io::Error::new(
-                            std::io::ErrorKind::UnexpectedEof,
+                        _ => Poll::Ready(Some(Err(Box::new(Failure::closed(
                             "the engine closed the connection before the end of the answer",
-                        )
-                        .into()))),
+                        ))))),
                     };
                 }
                 Poll::Ready(Ok(_)) => {}
@@ -538,7 +898,7 @@ pub(crate) struct Step {
 impl Chunked {
     /// Decodes all of `buf`: payload bytes are moved to its front and split
     /// off as one block; encoding bytes are dropped. Nothing is left in
-    /// `buf` except after the end of the body.
+    /// `buf` except what came after the end of the body.
     pub(crate) fn decode(&mut self, buf: &mut BytesMut) -> std::result::Result<Step, String> {
         let mut out = 0usize; // payload bytes gathered at the front
         let mut pos = 0usize; // next byte to decode
@@ -620,11 +980,7 @@ impl Chunked {
         }
         let data = (out > 0).then(|| buf.split_to(out).freeze());
         let finished = matches!(self.state, ChunkState::Finished);
-        if finished {
-            buf.clear();
-        } else {
-            buf.advance(pos - out);
-        }
+        buf.advance(pos - out);
         Ok(Step { data, finished })
     }
 }
@@ -718,7 +1074,11 @@ mod tests {
         let head = b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
         assert_eq!(find_head_end(head, 0), Some(head.len()));
         assert_eq!(find_head_end(head, 20), Some(head.len()));
-        let (status, version, headers) = parse_head(head).unwrap();
+        let Head {
+            status,
+            version,
+            headers,
+        } = parse_head(head).unwrap();
         assert_eq!(version, 1);
         assert_eq!(status, 200);
         assert_eq!(

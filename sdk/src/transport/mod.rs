@@ -2,6 +2,8 @@
 //! (through a private Unix socket bridged to `docker system dial-stdio`).
 //! Everything ends up as one pooled `reqwest::Client` and a base URL.
 
+#[cfg(test)]
+mod differential;
 pub(crate) mod h1;
 mod host;
 pub(crate) mod ssh;
@@ -22,6 +24,9 @@ pub(crate) struct ConnectOptions {
     pub user_agent: String,
     pub pool_max_idle_per_host: usize,
     pub ssh_program: String,
+    /// GET and HEAD requests on Unix sockets, plain TCP and ssh through the
+    /// SDK's own HTTP/1.1 connections (`h1`); otherwise through reqwest.
+    pub own_http1: bool,
 }
 
 /// The HTTP client for a host, its base URL (no version prefix), and the
@@ -125,7 +130,7 @@ pub(crate) fn build(
     let http = builder
         .build()
         .map_err(|e| Error::transport("building the HTTP client", e))?;
-    let pool = dial.map(|(dial, host)| {
+    let pool = dial.filter(|_| opts.own_http1).map(|(dial, host)| {
         std::sync::Arc::new(h1::Pool::new(h1::Endpoint {
             dial,
             host,
@@ -133,6 +138,7 @@ pub(crate) fn build(
             connect_timeout: opts.connect_timeout,
             idle_timeout: opts.idle_stream_timeout,
             max_idle: opts.pool_max_idle_per_host,
+            idle_expiry: h1::IDLE_EXPIRY,
         }))
     });
     Ok(Transport {
