@@ -332,7 +332,11 @@ impl Error {
     /// is an answer that broke HTTP/1.1 (whichever client read it).
     pub(crate) fn transport(context: impl Into<String>, source: impl Into<BoxError>) -> Error {
         let source = source.into();
-        if protocol_violation(&*source) {
+        if idle_timeout(&*source) {
+            // A stream that stayed silent past the stream-idle timeout,
+            // whichever path read it; its operation is not known here.
+            Error::timeout("stream", TimeoutPhase::StreamIdle, None)
+        } else if protocol_violation(&*source) {
             Error::Protocol {
                 context: context.into(),
                 source,
@@ -362,6 +366,17 @@ impl Error {
             source: Box::new(err),
         }
     }
+}
+
+/// Whether a failure is a read that waited past the stream-idle timeout:
+/// the SDK's own connections' timeout, or reqwest's read timeout.
+fn idle_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
+    std::iter::successors(Some(e), |e| e.source()).any(|e| {
+        e.downcast_ref::<crate::transport::h1::Failure>()
+            .is_some_and(|f| f.is_timeout())
+            || e.downcast_ref::<reqwest::Error>()
+                .is_some_and(|r| r.is_timeout() && !r.is_connect())
+    })
 }
 
 /// Whether a failure was caused by an answer that broke HTTP/1.1: one the

@@ -176,7 +176,7 @@ fn classify(op: &'static str, status: u16, message: String, version: ApiVersion)
 
 /// The error for a failure of the SDK's own connections found among the
 /// sources of `e`, worded as reqwest's failures are.
-fn own_failure(e: &reqwest::Error, op: &str) -> Option<Error> {
+fn own_failure(e: &reqwest::Error, op: &'static str) -> Option<Error> {
     use crate::transport::h1::{Failure, FailureKind};
     let f = std::iter::successors(Some(e as &(dyn std::error::Error + 'static)), |e| {
         e.source()
@@ -184,8 +184,12 @@ fn own_failure(e: &reqwest::Error, op: &str) -> Option<Error> {
     .find_map(|e| e.downcast_ref::<Failure>())?;
     let context = match f.kind {
         FailureKind::Connect => "cannot connect to the engine",
-        FailureKind::ConnectTimeout => "timed out connecting",
-        FailureKind::Io if f.is_timeout() => "timed out stream data",
+        FailureKind::ConnectTimeout => {
+            return Some(Error::timeout(op, TimeoutPhase::Connect, None))
+        }
+        FailureKind::Io if f.is_timeout() => {
+            return Some(Error::timeout(op, TimeoutPhase::StreamIdle, None))
+        }
         FailureKind::Protocol | FailureKind::Io => "request failed",
     };
     Some(Error::transport(format!("{op}: {context}"), f.clone()))

@@ -217,8 +217,13 @@ async fn a_silent_stream_fails_after_the_idle_timeout_not_before() {
         .expect("the idle timeout ends the wait");
     assert!(silent_since.elapsed() >= std::time::Duration::from_millis(250));
     match waited {
-        Some(Err(Error::Transport { .. })) => {}
-        other => panic!("expected a transport error, got {other:?}"),
+        Some(Err(e @ Error::Timeout { .. })) => {
+            assert_eq!(
+                e.timeout_phase(),
+                Some(docker_engine::TimeoutPhase::StreamIdle)
+            );
+        }
+        other => panic!("expected an idle-stream timeout, got {other:?}"),
     }
 }
 
@@ -784,10 +789,14 @@ async fn a_black_holed_engine_costs_one_connect_timeout() {
     let result = docker.system().ping().await;
     let spent = started.elapsed();
     match result {
-        Err(Error::Transport { context, .. }) => {
-            assert!(context.contains("timed out connecting"), "{context}")
+        Err(e @ Error::Timeout { .. }) => {
+            assert_eq!(
+                e.timeout_phase(),
+                Some(docker_engine::TimeoutPhase::Connect)
+            );
+            assert_eq!(e.operation(), Some("SystemPing"));
         }
-        other => panic!("expected a transport error, got {other:?}"),
+        other => panic!("expected a connect timeout, got {other:?}"),
     }
     // Negotiation's HEAD, nothing after it: one timeout of virtual time.
     assert!(
