@@ -594,22 +594,9 @@ fn rename(t: &mut Tables, r: &Renamed, derived: u32) -> Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::upstream::History;
     use serde_json::Value;
 
-    fn upstream() -> Option<History> {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec/moby");
-        if !dir.is_dir() {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "upstream specs missing at {}",
-                dir.display()
-            );
-            eprintln!("*** SKIPPED: no upstream specs at {} ***", dir.display());
-            return None;
-        }
-        Some(History::load(&dir).expect("load upstream"))
-    }
+    use crate::upstream::for_tests as upstream;
 
     fn since<'a>(table: &'a Value, pointer: &[&str]) -> &'a str {
         let mut v = table;

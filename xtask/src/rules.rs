@@ -1043,19 +1043,7 @@ impl Ctx<'_> {
 mod tests {
     use super::*;
 
-    fn upstream() -> Option<History> {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec/moby");
-        if !dir.is_dir() {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "upstream specs missing at {}",
-                dir.display()
-            );
-            eprintln!("*** SKIPPED: no upstream specs at {} ***", dir.display());
-            return None;
-        }
-        Some(History::load(&dir).expect("load upstream"))
-    }
+    use crate::upstream::for_tests as upstream;
 
     #[test]
     fn a_rule_with_nothing_left_to_fix_fails_the_regen() {

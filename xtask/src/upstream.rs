@@ -149,3 +149,21 @@ fn yaml_to_json(v: serde_norway::Value) -> Result<Value> {
         Y::Tagged(t) => yaml_to_json(t.value)?,
     })
 }
+
+/// The upstream history beside the repository, for tests: `None` (with a
+/// loud message) when it is missing outside CI; in CI a missing history
+/// fails.
+#[cfg(test)]
+pub(crate) fn for_tests() -> Option<History> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec/moby");
+    if !dir.is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "upstream specs missing at {}",
+            dir.display()
+        );
+        eprintln!("*** SKIPPED: no upstream specs at {} ***", dir.display());
+        return None;
+    }
+    Some(History::load(&dir).expect("load upstream"))
+}
