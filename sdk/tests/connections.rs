@@ -4,6 +4,8 @@
 //! two requests, a body cut short, answers that break HTTP/1.1). Each test
 //! names the fence of `sdk/src/transport/h1.rs` it holds.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 
 use docker_engine::containers::ListOptions;
@@ -646,30 +648,7 @@ async fn a_bad_content_length_is_a_protocol_error() {
 
 #[tokio::test]
 async fn a_reused_connection_that_cannot_take_the_request_is_replaced_and_said_so() {
-    use tracing_subscriber::fmt::MakeWriter;
-    #[derive(Clone, Default)]
-    struct Buf(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Buf {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    impl<'a> MakeWriter<'a> for Buf {
-        type Writer = Buf;
-        fn make_writer(&'a self) -> Buf {
-            self.clone()
-        }
-    }
-    let buf = Buf::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(buf.clone())
-        .with_max_level(tracing::Level::DEBUG)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let traces = common::Traces::capture();
 
     // The first connection stops reading after its answer: it looks idle
     // and open, and writing the next request on it fails at once.
@@ -685,7 +664,7 @@ async fn a_reused_connection_that_cannot_take_the_request_is_replaced_and_said_s
     assert_eq!(inspect_id(&docker).await.unwrap(), "second");
     assert_eq!(engine.connections(), 2);
     assert_eq!(engine.requests().len(), 2);
-    let out = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    let out = traces.text();
     assert!(out.contains("retrying on another"), "{out}");
 }
 

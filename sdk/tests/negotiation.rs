@@ -2,6 +2,8 @@
 //! requests: what a real engine cannot show on demand (a version newer or
 //! older than any real one, a silent engine, concurrent first calls).
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -273,36 +275,10 @@ async fn waiting_on_a_container_is_not_cut_by_the_response_timeout() {
 
 #[tokio::test]
 async fn request_spans_are_recorded_when_a_subscriber_listens() {
-    use tracing_subscriber::fmt::MakeWriter;
-
-    #[derive(Clone, Default)]
-    struct Buf(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Buf {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    impl<'a> MakeWriter<'a> for Buf {
-        type Writer = Buf;
-        fn make_writer(&'a self) -> Buf {
-            self.clone()
-        }
-    }
-
-    let buf = Buf::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(buf.clone())
-        .with_max_level(tracing::Level::DEBUG)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let traces = common::Traces::capture();
     let (host, _) = fake_engine(Behaviour::default()).await;
     client(&host).system().info().await.unwrap();
-    let out = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    let out = traces.text();
     assert!(out.contains("docker.request"), "{out}");
     assert!(
         out.contains("op=\"SystemInfo\"") || out.contains("op=SystemInfo"),

@@ -85,3 +85,49 @@ pub async fn with_container<F: std::future::Future<Output = ()>>(
         Ok(Ok(())) => removed.expect("removing the test container"),
     }
 }
+
+/// Everything `tracing` writes (at debug level, with span closes) while it
+/// lives, for tests that assert on spans and events.
+pub struct Traces {
+    buf: TraceBuf,
+    _guard: tracing::subscriber::DefaultGuard,
+}
+
+#[derive(Clone, Default)]
+struct TraceBuf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for TraceBuf {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for TraceBuf {
+    type Writer = TraceBuf;
+    fn make_writer(&'a self) -> TraceBuf {
+        self.clone()
+    }
+}
+
+impl Traces {
+    /// Starts capturing on this thread.
+    pub fn capture() -> Traces {
+        let buf = TraceBuf::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(buf.clone())
+            .with_max_level(tracing::Level::DEBUG)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .finish();
+        let guard = tracing::subscriber::set_default(subscriber);
+        Traces { buf, _guard: guard }
+    }
+
+    /// What was written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8(self.buf.0.lock().unwrap().clone()).unwrap()
+    }
+}
