@@ -35,6 +35,9 @@ pub mod containers;
 mod error;
 pub mod exec;
 mod filters;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
 mod negotiate;
 mod options;
 mod placement;

@@ -29,6 +29,7 @@ mod archive;
 mod create;
 mod options;
 mod run;
+mod unpack;
 
 pub use archive::{PathStat, PutArchiveOptions};
 pub use create::ContainerCreate;
