@@ -29,6 +29,8 @@
 
 pub mod attach;
 pub mod auth;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 pub mod config;
 pub mod containers;
