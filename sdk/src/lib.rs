@@ -35,12 +35,14 @@ mod error;
 pub mod exec;
 mod filters;
 mod negotiate;
+pub mod networks;
 mod options;
 mod placement;
 pub mod streams;
 pub mod system;
 pub mod transport;
 pub mod types;
+pub mod volumes;
 
 pub use client::{Docker, DockerBuilder, VersionSetting};
 pub use error::{BoxError, Error, Result, TimeoutPhase};

@@ -28,6 +28,7 @@ use crate::streams::{ByteStream, Demux, Framing, JsonLines, LogChunk};
 mod archive;
 mod create;
 mod options;
+mod port;
 mod run;
 
 pub use archive::{PathStat, PutArchiveOptions};
