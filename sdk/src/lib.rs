@@ -38,6 +38,7 @@ mod negotiate;
 pub mod networks;
 mod options;
 mod placement;
+pub mod plugins;
 pub mod streams;
 pub mod system;
 pub mod transport;

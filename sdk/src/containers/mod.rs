@@ -31,6 +31,7 @@ mod options;
 mod port;
 mod run;
 
+pub(crate) use archive::tar_on_the_fly;
 pub use archive::{PathStat, PutArchiveOptions};
 pub use create::ContainerCreate;
 pub use options::{
