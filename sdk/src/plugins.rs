@@ -48,9 +48,11 @@ impl ListOptions {
         self.filter("capability", capability)
     }
 
-    /// Only enabled (`true`) or only disabled plugins.
+    /// Only enabled (`true`) or only disabled plugins (the `enabled`
+    /// filter, which engines read under that name although the API
+    /// description says `enable`).
     pub fn enabled(self, enabled: bool) -> Self {
-        self.filter("enable", enabled.to_string())
+        self.filter("enabled", enabled.to_string())
     }
 
     /// Any other filter the engine knows.
@@ -71,9 +73,9 @@ options! {
 options! {
     /// Options for [`Plugins::enable`].
     pub struct EnableOptions {
-        /// Seconds to wait for the plugin to start (the engine's default
-        /// is 30).
-        timeout: opt<i64>,
+        /// Seconds to wait for the plugin to start (default 30, as the
+        /// CLI's; always sent: engines refuse an enable without it).
+        timeout: value<i64> = 30,
     }
 }
 
@@ -251,7 +253,7 @@ impl Plugins<'_> {
     pub async fn enable(&self, name: &str, opts: &EnableOptions) -> Result<()> {
         self.docker
             .call(Answer::Unbounded, async |c| {
-                c.plugin_enable(name, opts.timeout).await
+                c.plugin_enable(name, Some(opts.timeout)).await
             })
             .await?;
         Ok(())
