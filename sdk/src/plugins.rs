@@ -13,7 +13,7 @@
 //! let plugins = docker.plugins();
 //! let wanted = plugins.privileges("vieux/sshfs:latest").await?;
 //! // ... show `wanted` to the user, who agrees ...
-//! plugins.pull("vieux/sshfs:latest", &wanted, &PullOptions::default()).await?;
+//! plugins.pull("vieux/sshfs:latest", &wanted, &PullOptions::default()).await?.finish().await?;
 //! plugins.enable("vieux/sshfs:latest", &Default::default()).await?;
 //! plugins.disable("vieux/sshfs:latest", &Default::default()).await?;
 //! plugins.remove("vieux/sshfs:latest", &RemoveOptions::default()).await?;
@@ -22,15 +22,14 @@
 
 use std::path::{Path, PathBuf};
 
-use futures_util::StreamExt;
-
+use crate::auth::RegistryAuth;
 use crate::client::{Answer, Docker};
 use crate::containers::{flag, tar_on_the_fly};
 use crate::error::{Error, Result};
 use crate::filters::Filters;
 use crate::models;
 use crate::options::options;
-use crate::streams::JsonLines;
+use crate::progress::ProgressStream;
 use crate::types::parse_key_value;
 
 options! {
@@ -67,6 +66,16 @@ options! {
     pub struct PullOptions {
         /// The local name to install it as (default: the remote reference).
         name: opt<String>,
+        /// Credentials for the registry (`X-Registry-Auth`).
+        auth: opt<RegistryAuth>,
+    }
+}
+
+options! {
+    /// Options for [`Plugins::upgrade`] and [`Plugins::push`].
+    pub struct RegistryOptions {
+        /// Credentials for the registry (`X-Registry-Auth`).
+        auth: opt<RegistryAuth>,
     }
 }
 
@@ -93,29 +102,6 @@ options! {
         /// Remove it even while it is enabled.
         force: flag,
     }
-}
-
-/// Reads a progress stream (pull, upgrade, push) to its end; an error item
-/// is [`Error::InStream`].
-async fn finish_progress(
-    r: progenitor_client::ResponseValue<progenitor_client::ByteStream>,
-    what: &'static str,
-) -> Result<()> {
-    let mut items = JsonLines::<_, serde_json::Value>::new(r.into_inner().into_inner(), what);
-    while let Some(item) = items.next().await {
-        let item = item?;
-        let message = item
-            .get("errorDetail")
-            .and_then(|d| d.get("message"))
-            .or_else(|| item.get("error"))
-            .and_then(|m| m.as_str());
-        if let Some(message) = message {
-            return Err(Error::InStream {
-                message: message.to_string(),
-            });
-        }
-    }
-    Ok(())
 }
 
 /// The plugins of one engine: `docker.plugins()`.
@@ -184,19 +170,25 @@ impl Plugins<'_> {
 
     /// Installs a plugin from a registry (docker-py's `pull_plugin`),
     /// granting it `privileges` (those [`Plugins::privileges`] named, as
-    /// the caller accepted them), and waits until it is installed
-    /// (disabled: enable it next). Not cut by the response timeout.
+    /// the caller accepted them). The answer is the pull's progress:
+    /// [`ProgressStream::finish`] waits until the plugin is installed
+    /// (disabled: enable it next). The stream is not cut by the response
+    /// timeout.
     ///
     /// # Errors
-    /// [`Error::InStream`] when the engine reports a failure while pulling
-    /// (privileges that differ from what the plugin asks, a missing
-    /// plugin); [`Error::Conflict`] for a name already installed.
+    /// [`Error::Conflict`] for a name already installed; the engine's
+    /// refusal of a bad reference. In the stream, as [`Error::InStream`]:
+    /// privileges that differ from what the plugin asks, a missing plugin,
+    /// refused credentials.
     ///
     /// ```no_run
     /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
-    /// use docker_engine::plugins::PullOptions;
-    /// let granted = docker.plugins().privileges("vieux/sshfs:latest").await?;
-    /// docker.plugins().pull("vieux/sshfs:latest", &granted, &PullOptions::default().name("sshfs")).await?;
+    /// use docker_engine::{plugins::PullOptions, RegistryAuth};
+    /// let remote = "registry.example:5000/team/sshfs:1";
+    /// let auth = RegistryAuth::new("me", "secret").server_address("registry.example:5000");
+    /// let granted = docker.plugins().privileges(remote).await?;
+    /// let opts = PullOptions::default().name("sshfs").auth(auth);
+    /// docker.plugins().pull(remote, &granted, &opts).await?.finish().await?;
     /// # Ok(()) }
     /// ```
     pub async fn pull(
@@ -204,16 +196,22 @@ impl Plugins<'_> {
         remote: &str,
         privileges: &[models::PluginPrivilege],
         opts: &PullOptions,
-    ) -> Result<()> {
+    ) -> Result<ProgressStream> {
         let privileges = privileges.to_vec();
+        let auth = opts.auth.as_ref().map(RegistryAuth::header_value);
         let r = self
             .docker
             .call(Answer::Stream, async |c| {
-                c.plugin_pull(opts.name.as_deref(), remote, None, Some(&privileges))
-                    .await
+                c.plugin_pull(
+                    opts.name.as_deref(),
+                    remote,
+                    auth.as_deref(),
+                    Some(&privileges),
+                )
+                .await
             })
             .await?;
-        finish_progress(r, "plugin pull").await
+        Ok(ProgressStream::from_raw("PluginPull", r.into_inner()))
     }
 
     /// An installed plugin in detail.
@@ -309,16 +307,22 @@ impl Plugins<'_> {
     }
 
     /// Upgrades a disabled plugin to the image `remote`, granting it
-    /// `privileges` (API 1.26+), and waits until done.
+    /// `privileges` (API 1.26+). The answer is the pull's progress
+    /// ([`ProgressStream::finish`] waits until done).
     ///
     /// # Errors
-    /// [`Error::InStream`] when the engine reports a failure while pulling;
-    /// [`Error::NotFound`]; the engine's refusal for an enabled plugin.
+    /// [`Error::NotFound`]; the engine's refusal for an enabled plugin; in
+    /// the stream, as [`Error::InStream`], a failure while pulling.
     ///
     /// ```no_run
     /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::plugins::RegistryOptions;
     /// let granted = docker.plugins().privileges("vieux/sshfs:next").await?;
-    /// docker.plugins().upgrade("sshfs", "vieux/sshfs:next", &granted).await?;
+    /// docker.plugins()
+    ///     .upgrade("sshfs", "vieux/sshfs:next", &granted, &RegistryOptions::default())
+    ///     .await?
+    ///     .finish()
+    ///     .await?;
     /// # Ok(()) }
     /// ```
     pub async fn upgrade(
@@ -326,36 +330,47 @@ impl Plugins<'_> {
         name: &str,
         remote: &str,
         privileges: &[models::PluginPrivilege],
-    ) -> Result<()> {
+        opts: &RegistryOptions,
+    ) -> Result<ProgressStream> {
         let privileges = privileges.to_vec();
+        let auth = opts.auth.as_ref().map(RegistryAuth::header_value);
         let r = self
             .docker
             .call(Answer::Stream, async |c| {
-                c.plugin_upgrade(name, remote, None, Some(&privileges))
+                c.plugin_upgrade(name, remote, auth.as_deref(), Some(&privileges))
                     .await
             })
             .await?;
-        finish_progress(r, "plugin upgrade").await
+        Ok(ProgressStream::from_raw("PluginUpgrade", r.into_inner()))
     }
 
-    /// Pushes a plugin to the registry its name points at, and waits until
-    /// done.
+    /// Pushes a plugin to the registry its name points at. The answer is
+    /// the push's progress ([`ProgressStream::finish`] waits until done).
     ///
     /// # Errors
-    /// [`Error::InStream`] when the engine reports a failure while pushing
-    /// (an unreachable registry, refused credentials); [`Error::NotFound`].
+    /// [`Error::NotFound`]; in the stream, as [`Error::InStream`], a
+    /// failure while pushing (an unreachable registry, refused
+    /// credentials).
     ///
     /// ```no_run
     /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
-    /// docker.plugins().push("registry.example:5000/team/sshfs:1").await?;
+    /// use docker_engine::plugins::RegistryOptions;
+    /// docker.plugins()
+    ///     .push("registry.example:5000/team/sshfs:1", &RegistryOptions::default())
+    ///     .await?
+    ///     .finish()
+    ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub async fn push(&self, name: &str) -> Result<()> {
+    pub async fn push(&self, name: &str, opts: &RegistryOptions) -> Result<ProgressStream> {
+        let auth = opts.auth.as_ref().map(RegistryAuth::header_value);
         let r = self
             .docker
-            .call(Answer::Stream, async |c| c.plugin_push(name).await)
+            .call(Answer::Stream, async |c| {
+                c.plugin_push(name, auth.as_deref()).await
+            })
             .await?;
-        finish_progress(r, "plugin push").await
+        Ok(ProgressStream::from_raw("PluginPush", r.into_inner()))
     }
 
     /// Removes a plugin.

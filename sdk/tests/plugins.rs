@@ -8,8 +8,10 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use docker_engine::containers::ContainerCreate;
-use docker_engine::plugins::{DisableOptions, EnableOptions, ListOptions, RemoveOptions};
-use docker_engine::{Docker, Error};
+use docker_engine::plugins::{
+    DisableOptions, EnableOptions, ListOptions, PullOptions, RegistryOptions, RemoveOptions,
+};
+use docker_engine::{Docker, Error, RegistryAuth};
 use futures_util::StreamExt;
 
 use common::{docker, unique, IMAGE, LABEL};
@@ -255,5 +257,207 @@ async fn bad_input_is_a_typed_error() {
         docker.plugins().set(&name, &["A=b"]).await,
     ] {
         assert!(matches!(r, Err(Error::NotFound { .. })), "{r:?}");
+    }
+}
+
+/// Removes the plugins named, forcefully, ignoring what is not there.
+async fn remove_all(docker: &Docker, names: &[&str]) {
+    for name in names {
+        let _ = docker
+            .plugins()
+            .remove(name, &RemoveOptions::default().force(true))
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn push_to_a_registry_then_install_upgrade_and_remove() {
+    let Some(docker) = docker().await else { return };
+    let Some(registry) = common::setup_var("DOCKER_ENGINE_RS_REGISTRY") else {
+        return;
+    };
+    let dir = scratch("sdk-plugin-push");
+    if build_plugin(&docker, dir.path()).await.is_none() {
+        return;
+    }
+    let repo = format!("{registry}/docker-engine-rs-test/{}", unique("sdk-plugin"));
+    let (v1, v2) = (format!("{repo}:v1"), format!("{repo}:v2"));
+    let local = format!("{}:latest", unique("sdk-plugin-installed"));
+    let outcome = {
+        use futures_util::FutureExt;
+        std::panic::AssertUnwindSafe(async {
+            for tag in [&v1, &v2] {
+                docker.plugins().create(tag, dir.path()).await.unwrap();
+                docker
+                    .plugins()
+                    .push(tag, &RegistryOptions::default())
+                    .await
+                    .unwrap()
+                    .finish()
+                    .await
+                    .unwrap();
+                docker
+                    .plugins()
+                    .remove(tag, &RemoveOptions::default())
+                    .await
+                    .unwrap();
+            }
+            // What the plugin asks for: the host's network.
+            let privileges = docker.plugins().privileges(&v1).await.unwrap();
+            let network = privileges
+                .iter()
+                .find(|p| p.name.as_deref() == Some("network"))
+                .expect("the network privilege");
+            assert_eq!(network.value.as_deref(), Some(&["host".to_string()][..]));
+
+            // Not accepting them: the engine refuses the install.
+            let refused = docker
+                .plugins()
+                .pull(&v1, &[], &PullOptions::default().name(&local))
+                .await;
+            let refused = match refused {
+                Ok(stream) => stream.finish().await.map(|_| ()),
+                Err(e) => Err(e),
+            };
+            let e = refused.unwrap_err();
+            assert!(e.to_string().contains("privileges"), "{e}");
+            assert!(docker.plugins().inspect(&local).await.unwrap_err().is_not_found());
+
+            docker
+                .plugins()
+                .pull(&v1, &privileges, &PullOptions::default().name(&local))
+                .await
+                .unwrap()
+                .finish()
+                .await
+                .unwrap();
+            let p = docker.plugins().inspect(&local).await.unwrap();
+            assert_eq!(p.name, local);
+            assert!(!p.enabled);
+            assert_eq!(p.plugin_reference.as_deref(), Some(v1.as_str()));
+
+            docker
+                .plugins()
+                .upgrade(&local, &v2, &privileges, &RegistryOptions::default())
+                .await
+                .unwrap()
+                .finish()
+                .await
+                .unwrap();
+            let p = docker.plugins().inspect(&local).await.unwrap();
+            assert_eq!(p.plugin_reference.as_deref(), Some(v2.as_str()));
+
+            docker
+                .plugins()
+                .enable(&local, &EnableOptions::default())
+                .await
+                .unwrap();
+            docker
+                .plugins()
+                .disable(&local, &DisableOptions::default())
+                .await
+                .unwrap();
+            docker
+                .plugins()
+                .remove(&local, &RemoveOptions::default())
+                .await
+                .unwrap();
+        })
+        .catch_unwind()
+        .await
+    };
+    remove_all(&docker, &[&v1, &v2, &local]).await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+#[tokio::test]
+async fn push_and_install_with_registry_credentials() {
+    let Some(docker) = docker().await else { return };
+    let (Some(registry), Some(user), Some(password)) = (
+        common::setup_var("DOCKER_ENGINE_RS_REGISTRY_AUTH"),
+        common::setup_var("DOCKER_ENGINE_RS_REGISTRY_USER"),
+        common::setup_var("DOCKER_ENGINE_RS_REGISTRY_PASSWORD"),
+    ) else {
+        return;
+    };
+    let dir = scratch("sdk-plugin-auth");
+    if build_plugin(&docker, dir.path()).await.is_none() {
+        return;
+    }
+    let remote = format!(
+        "{registry}/docker-engine-rs-test/{}:latest",
+        unique("sdk-plugin-auth")
+    );
+    let local = format!("{}:latest", unique("sdk-plugin-auth-installed"));
+    let auth = RegistryAuth::new(&user, &password).server_address(&registry);
+    let wrong = RegistryAuth::new(&user, "not-the-password").server_address(&registry);
+    let outcome = {
+        use futures_util::FutureExt;
+        std::panic::AssertUnwindSafe(async {
+            docker.plugins().create(&remote, dir.path()).await.unwrap();
+            // Without credentials, and with wrong ones: refused in the
+            // stream, as the engine reports it.
+            for opts in [RegistryOptions::default(), RegistryOptions::default().auth(wrong.clone())] {
+                let e = docker
+                    .plugins()
+                    .push(&remote, &opts)
+                    .await
+                    .unwrap()
+                    .finish()
+                    .await
+                    .unwrap_err();
+                assert!(matches!(e, Error::InStream { .. }), "{e}");
+            }
+            docker
+                .plugins()
+                .push(&remote, &RegistryOptions::default().auth(auth.clone()))
+                .await
+                .unwrap()
+                .finish()
+                .await
+                .unwrap();
+            docker
+                .plugins()
+                .remove(&remote, &RemoveOptions::default())
+                .await
+                .unwrap();
+
+            let granted = [serde_json::from_value(serde_json::json!({
+                "Name": "network", "Description": "permissions to access a network", "Value": ["host"]
+            }))
+            .unwrap()];
+            let denied = docker
+                .plugins()
+                .pull(&remote, &granted, &PullOptions::default().name(&local).auth(wrong))
+                .await;
+            let denied = match denied {
+                Ok(stream) => stream.finish().await.map(|_| ()),
+                Err(e) => Err(e),
+            };
+            assert!(denied.is_err(), "installed with a wrong password");
+            docker
+                .plugins()
+                .pull(&remote, &granted, &PullOptions::default().name(&local).auth(auth))
+                .await
+                .unwrap()
+                .finish()
+                .await
+                .unwrap();
+            let p = docker.plugins().inspect(&local).await.unwrap();
+            assert_eq!(p.plugin_reference.as_deref(), Some(remote.as_str()));
+            docker
+                .plugins()
+                .remove(&local, &RemoveOptions::default())
+                .await
+                .unwrap();
+        })
+        .catch_unwind()
+        .await
+    };
+    remove_all(&docker, &[&remote, &local]).await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
     }
 }

@@ -86,6 +86,13 @@ pub const RULES: &[Rule] = &[
         apply: answers_without_body,
     },
     Rule {
+        name: "plugin_push_takes_registry_auth",
+        reason: "the engine reads X-Registry-Auth on plugin push (as on pull); the description omits it",
+        versions: (25, 99),
+        kind: Kind::Fix,
+        apply: plugin_push_takes_registry_auth,
+    },
+    Rule {
         name: "streamed_responses_are_bytes",
         reason: "these answers are long byte or JSON-lines streams; typed or empty decoding drops them",
         versions: (25, 99),
@@ -533,6 +540,34 @@ fn answers_without_body(spec: &mut Value, _: &Ctx) -> Result<usize> {
             {
                 changed += 1;
             }
+        }
+        Ok(())
+    })?;
+    Ok(changed)
+}
+
+fn plugin_push_takes_registry_auth(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    for_each_op(spec, |_, _, op| {
+        if op_id(op) != "PluginPush" {
+            return Ok(());
+        }
+        let params = op
+            .entry("parameters")
+            .or_insert_with(|| json!([]))
+            .as_array_mut()
+            .context("parameters")?;
+        let has = params.iter().any(|p| {
+            p.get("in").and_then(Value::as_str) == Some("header")
+                && p.get("name").and_then(Value::as_str) == Some("X-Registry-Auth")
+        });
+        if !has {
+            params.push(json!({
+                "in": "header",
+                "name": "X-Registry-Auth",
+                "schema": { "type": "string" }
+            }));
+            changed += 1;
         }
         Ok(())
     })?;
