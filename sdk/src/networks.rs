@@ -307,7 +307,9 @@ impl NetworkCreate {
 
     fn body_for(&self, version: crate::versions::ApiVersion) -> Result<models::NetworkCreateBody> {
         if let Some(p) = self.problems.first() {
-            return Err(Error::invalid_input(p.trim_start_matches("invalid input: ")));
+            return Err(Error::invalid_input(
+                p.trim_start_matches("invalid input: "),
+            ));
         }
         if self.body.name.is_empty() {
             return Err(Error::invalid_input("a network needs a name"));
@@ -447,7 +449,12 @@ impl Networks<'_> {
     /// docker.networks().connect("backend", "db-1", &ep).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn connect(&self, id: &str, container: &str, endpoint: &EndpointConfig) -> Result<()> {
+    pub async fn connect(
+        &self,
+        id: &str,
+        container: &str,
+        endpoint: &EndpointConfig,
+    ) -> Result<()> {
         let version = self.docker.api_version().await?;
         let settings = endpoint.to_model()?;
         crate::placement::connect_mac(&settings, version)?;

@@ -105,8 +105,9 @@ pub(crate) fn connect_mac(
 ) -> crate::Result<()> {
     if settings.mac_address.is_some() && version < MAC_ON_CONNECT {
         return Err(crate::Error::UnsupportedByVersion {
-            what: "EndpointConfig.MacAddress of NetworkConnect (engines apply it from this version)"
-                .into(),
+            what:
+                "EndpointConfig.MacAddress of NetworkConnect (engines apply it from this version)"
+                    .into(),
             since: MAC_ON_CONNECT,
             until: None,
             negotiated: version,
@@ -130,8 +131,9 @@ pub(crate) fn check_duplicate(
         // The engine refuses duplicates whatever is sent.
         Some(true) => Ok(()),
         Some(false) => Err(crate::Error::UnsupportedByVersion {
-            what: "CheckDuplicate=false of NetworkCreate (engines refuse duplicate names from 1.44)"
-                .into(),
+            what:
+                "CheckDuplicate=false of NetworkCreate (engines refuse duplicate names from 1.44)"
+                    .into(),
             since: ApiVersion::new(1, 25),
             until: Some(ALWAYS_CHECK_DUPLICATE),
             negotiated: version,

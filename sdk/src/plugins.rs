@@ -413,7 +413,10 @@ impl Plugins<'_> {
     pub async fn create(&self, name: &str, dir: &Path) -> Result<()> {
         let config = dir.join("config.json");
         let rootfs = dir.join("rootfs");
-        if !tokio::fs::metadata(&config).await.is_ok_and(|m| m.is_file()) {
+        if !tokio::fs::metadata(&config)
+            .await
+            .is_ok_and(|m| m.is_file())
+        {
             return Err(Error::invalid_input(format!(
                 "{} has no config.json",
                 dir.display()
@@ -435,7 +438,9 @@ impl Plugins<'_> {
         );
         let upload = self
             .docker
-            .call(Answer::Unbounded, async |c| c.plugin_create(name, body.0).await)
+            .call(Answer::Unbounded, async |c| {
+                c.plugin_create(name, body.0).await
+            })
             .await;
         let built = builder
             .await

@@ -50,22 +50,37 @@ impl DataUsage {
                 _ => return Ok(Vec::new()),
             };
             let text = list.to_string();
-            serde_json::from_str(&text)
-                .map_err(|e| crate::Error::decode(format!("SystemDataUsage {old}"), text.as_bytes(), e))
+            serde_json::from_str(&text).map_err(|e| {
+                crate::Error::decode(format!("SystemDataUsage {old}"), text.as_bytes(), e)
+            })
         }
         Ok(DataUsage {
             layers_size: answer.extra.get("LayersSize").and_then(|v| v.as_i64()),
-            images: items(&answer, "Images", answer.image_usage.as_ref().and_then(|u| u.items.as_ref()))?,
+            images: items(
+                &answer,
+                "Images",
+                answer.image_usage.as_ref().and_then(|u| u.items.as_ref()),
+            )?,
             containers: items(
                 &answer,
                 "Containers",
-                answer.container_usage.as_ref().and_then(|u| u.items.as_ref()),
+                answer
+                    .container_usage
+                    .as_ref()
+                    .and_then(|u| u.items.as_ref()),
             )?,
-            volumes: items(&answer, "Volumes", answer.volume_usage.as_ref().and_then(|u| u.items.as_ref()))?,
+            volumes: items(
+                &answer,
+                "Volumes",
+                answer.volume_usage.as_ref().and_then(|u| u.items.as_ref()),
+            )?,
             build_cache: items(
                 &answer,
                 "BuildCache",
-                answer.build_cache_usage.as_ref().and_then(|u| u.items.as_ref()),
+                answer
+                    .build_cache_usage
+                    .as_ref()
+                    .and_then(|u| u.items.as_ref()),
             )?,
             answer,
         })

@@ -256,7 +256,9 @@ impl Volumes<'_> {
     /// ```
     pub async fn create(&self, spec: &VolumeCreate) -> Result<models::Volume> {
         if let Some(p) = spec.problems.first() {
-            return Err(Error::invalid_input(p.trim_start_matches("invalid input: ")));
+            return Err(Error::invalid_input(
+                p.trim_start_matches("invalid input: "),
+            ));
         }
         Ok(self
             .docker

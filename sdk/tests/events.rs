@@ -97,7 +97,10 @@ async fn a_containers_life_in_order_with_filters() {
     )
     .await;
     assert_eq!(dies.len(), 1, "{dies:#?}");
-    assert_eq!((dies[0].action.clone(), dies[0].actor_id.clone()), (EventAction::Die, id.clone()));
+    assert_eq!(
+        (dies[0].action.clone(), dies[0].actor_id.clone()),
+        (EventAction::Die, id.clone())
+    );
 
     // Another kind of object: nothing of this container.
     let none = collect(window.container(&id).kind(EventType::Network)).await;
@@ -123,7 +126,10 @@ async fn a_live_stream_ends_at_until() {
     .await;
     assert!(ended.is_ok(), "the stream did not end at until");
     let took = started.elapsed();
-    assert!(took >= Duration::from_secs(3), "ended early, after {took:?}");
+    assert!(
+        took >= Duration::from_secs(3),
+        "ended early, after {took:?}"
+    );
     let actions: Vec<_> = seen
         .iter()
         .filter(|e| e.actor_id == id)
@@ -196,7 +202,10 @@ async fn outlives_the_response_timeout_keeps_unknowns_and_closes_when_dropped() 
     let first = stream.next().await.unwrap().unwrap();
     assert_eq!(first.action, EventAction::ExecStart);
     assert_eq!(first.action_detail.as_deref(), Some("sh -c true"));
-    assert_eq!((first.actor_id.as_str(), first.attributes["name"].as_str()), ("c1", "x"));
+    assert_eq!(
+        (first.actor_id.as_str(), first.attributes["name"].as_str()),
+        ("c1", "x")
+    );
     // Second item 800 ms after the answer began: beyond the response
     // timeout, which covers only the headers.
     let second = stream.next().await.unwrap().unwrap();

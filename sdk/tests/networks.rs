@@ -60,7 +60,11 @@ async fn create_inspect_list_connect_disconnect_remove() {
         // to this engine (API 1.41).
         let again = docker
             .networks()
-            .create(&NetworkCreate::new(&name).label(LABEL, "true").check_duplicate(true))
+            .create(
+                &NetworkCreate::new(&name)
+                    .label(LABEL, "true")
+                    .check_duplicate(true),
+            )
             .await;
         assert!(matches!(again, Err(Error::Conflict { .. })), "{again:?}");
 
@@ -90,7 +94,10 @@ async fn create_inspect_list_connect_disconnect_remove() {
         // Verbose and scope are read (local networks have no services).
         let v = docker
             .networks()
-            .inspect(&name, &InspectOptions::default().verbose(true).scope("local"))
+            .inspect(
+                &name,
+                &InspectOptions::default().verbose(true).scope("local"),
+            )
             .await
             .unwrap();
         assert_eq!(v.id, n.id);
@@ -98,7 +105,10 @@ async fn create_inspect_list_connect_disconnect_remove() {
             .networks()
             .inspect(&name, &InspectOptions::default().scope("swarm"))
             .await;
-        assert!(matches!(wrong_scope, Err(Error::NotFound { .. })), "{wrong_scope:?}");
+        assert!(
+            matches!(wrong_scope, Err(Error::NotFound { .. })),
+            "{wrong_scope:?}"
+        );
 
         // Each filter finds it, and what it excludes does not.
         let found = |opts: ListOptions| {
@@ -115,29 +125,52 @@ async fn create_inspect_list_connect_disconnect_remove() {
             }
         };
         let label = format!("mark={mark}");
-        assert_eq!(found(ListOptions::default().label(&label)).await, [name.clone()]);
-        assert_eq!(found(ListOptions::default().name(&name)).await, [name.clone()]);
+        assert_eq!(
+            found(ListOptions::default().label(&label)).await,
+            [name.as_str()]
+        );
+        assert_eq!(
+            found(ListOptions::default().name(&name)).await,
+            [name.as_str()]
+        );
         assert_eq!(
             found(ListOptions::default().id(&created.id).label(&label)).await,
-            [name.clone()]
+            [name.as_str()]
         );
         assert_eq!(
-            found(ListOptions::default().label(&label).driver("bridge").scope("local")).await,
-            [name.clone()]
+            found(
+                ListOptions::default()
+                    .label(&label)
+                    .driver("bridge")
+                    .scope("local")
+            )
+            .await,
+            [name.as_str()]
         );
         assert_eq!(
-            found(ListOptions::default().label(&label).kind(NetworkKind::Custom)).await,
-            [name.clone()]
+            found(
+                ListOptions::default()
+                    .label(&label)
+                    .kind(NetworkKind::Custom)
+            )
+            .await,
+            [name.as_str()]
         );
-        assert!(found(ListOptions::default().label(&label).kind(NetworkKind::Builtin))
-            .await
-            .is_empty());
-        assert!(found(ListOptions::default().label(&label).driver("overlay"))
-            .await
-            .is_empty());
+        assert!(found(
+            ListOptions::default()
+                .label(&label)
+                .kind(NetworkKind::Builtin)
+        )
+        .await
+        .is_empty());
+        assert!(
+            found(ListOptions::default().label(&label).driver("overlay"))
+                .await
+                .is_empty()
+        );
         assert_eq!(
             found(ListOptions::default().label(&label).dangling(true)).await,
-            [name.clone()]
+            [name.as_str()]
         );
         let builtin = found(ListOptions::default().kind(NetworkKind::Builtin)).await;
         assert!(builtin.contains(&"bridge".to_string()), "{builtin:?}");
@@ -288,7 +321,11 @@ async fn a_container_created_on_a_network_with_endpoint_settings() {
                     .ipv4_address(format!("{prefix}.77"))
                     .mac_address("02:42:ac:1e:00:4d"),
             )
-            .cmd(["sh", "-c", "ip -4 addr show eth0; cat /sys/class/net/eth0/address"]);
+            .cmd([
+                "sh",
+                "-c",
+                "ip -4 addr show eth0; cat /sys/class/net/eth0/address",
+            ]);
         let c = docker.containers().create(&spec).await.unwrap();
         with_container(&docker, &c.id, async {
             let info = docker.containers().inspect(&c.id).await.unwrap();
@@ -355,7 +392,10 @@ async fn prune_removes_only_what_the_test_labelled() {
             docker.networks().remove(&labelled.id).await.unwrap();
         }
         assert_eq!(pruned.len(), 1, "{pruned:?}");
-        assert!(matches!(inspect, Err(Error::NotFound { .. })), "{inspect:?}");
+        assert!(
+            matches!(inspect, Err(Error::NotFound { .. })),
+            "{inspect:?}"
+        );
         docker
             .networks()
             .inspect(&kept.id, &InspectOptions::default())
@@ -388,14 +428,18 @@ async fn bad_input_is_a_typed_error() {
     invalid(
         docker
             .networks()
-            .create(&net(IPAMConfig::new().pool(IPAMPool::new("10.0.0.0/24").gateway("10.0.1.1"))))
+            .create(&net(
+                IPAMConfig::new().pool(IPAMPool::new("10.0.0.0/24").gateway("10.0.1.1"))
+            ))
             .await,
         "not in the subnet",
     );
     invalid(
         docker
             .networks()
-            .create(&net(IPAMConfig::new().pool(IPAMPool::new("10.0.0.0/24").gateway("ten"))))
+            .create(&net(
+                IPAMConfig::new().pool(IPAMPool::new("10.0.0.0/24").gateway("ten"))
+            ))
             .await,
         "not an IP address",
     );
@@ -409,7 +453,11 @@ async fn bad_input_is_a_typed_error() {
     invalid(
         docker
             .networks()
-            .connect("whatever", "whoever", &EndpointConfig::new().ipv4_address("1.2.3"))
+            .connect(
+                "whatever",
+                "whoever",
+                &EndpointConfig::new().ipv4_address("1.2.3"),
+            )
             .await,
         "not an IP address",
     );
@@ -450,7 +498,10 @@ async fn bad_input_is_a_typed_error() {
         .networks()
         .list(&ListOptions::default().filter("bogus", "x"))
         .await;
-    assert!(matches!(unknown, Err(Error::InvalidArgument { .. })), "{unknown:?}");
+    assert!(
+        matches!(unknown, Err(Error::InvalidArgument { .. })),
+        "{unknown:?}"
+    );
     // A value the engine does not know: its answer, typed (20.10 says 500).
     let e = docker
         .networks()

@@ -138,14 +138,30 @@ async fn create_inspect_set_enable_disable_remove() {
             assert!(!p.enabled);
             assert_eq!(p.config.description, "docker-engine-rs test plugin");
             assert_eq!(env(&p), ["GREETING=hello"]);
-            assert!(listed(&docker, &name, ListOptions::default().capability("logdriver").enabled(false)).await);
+            assert!(
+                listed(
+                    &docker,
+                    &name,
+                    ListOptions::default()
+                        .capability("logdriver")
+                        .enabled(false)
+                )
+                .await
+            );
             assert!(!listed(&docker, &name, ListOptions::default().enabled(true)).await);
 
             docker.plugins().set(&name, &["GREETING=hi"]).await.unwrap();
-            assert_eq!(env(&docker.plugins().inspect(&name).await.unwrap()), ["GREETING=hi"]);
+            assert_eq!(
+                env(&docker.plugins().inspect(&name).await.unwrap()),
+                ["GREETING=hi"]
+            );
             let bad = docker.plugins().set(&name, &["no-equals"]).await;
             assert!(matches!(bad, Err(Error::InvalidInput { .. })), "{bad:?}");
-            let unknown = docker.plugins().set(&name, &["NOT_SETTABLE=1"]).await.unwrap_err();
+            let unknown = docker
+                .plugins()
+                .set(&name, &["NOT_SETTABLE=1"])
+                .await
+                .unwrap_err();
             assert_eq!(unknown.operation(), Some("PluginSet"), "{unknown}");
 
             docker
@@ -158,7 +174,11 @@ async fn create_inspect_set_enable_disable_remove() {
 
             // An enabled plugin cannot be changed or removed: the engine's
             // typed answers.
-            let busy = docker.plugins().set(&name, &["GREETING=again"]).await.unwrap_err();
+            let busy = docker
+                .plugins()
+                .set(&name, &["GREETING=again"])
+                .await
+                .unwrap_err();
             assert_eq!(busy.operation(), Some("PluginSet"), "{busy}");
             let enabled = docker
                 .plugins()
@@ -166,7 +186,10 @@ async fn create_inspect_set_enable_disable_remove() {
                 .await
                 .unwrap_err();
             assert_eq!(enabled.operation(), Some("PluginDelete"), "{enabled}");
-            assert!(enabled.engine_message().unwrap().contains("enabled"), "{enabled}");
+            assert!(
+                enabled.engine_message().unwrap().contains("enabled"),
+                "{enabled}"
+            );
 
             docker
                 .plugins()
@@ -205,12 +228,18 @@ async fn forced_disable_and_remove_of_an_enabled_plugin() {
     }
     let name = format!("{}:latest", unique("sdk-plugin-force"));
     docker.plugins().create(&name, dir.path()).await.unwrap();
-    let enabled = docker.plugins().enable(&name, &EnableOptions::default()).await;
+    let enabled = docker
+        .plugins()
+        .enable(&name, &EnableOptions::default())
+        .await;
     let disabled = docker
         .plugins()
         .disable(&name, &DisableOptions::default().force(true))
         .await;
-    let reenabled = docker.plugins().enable(&name, &EnableOptions::default()).await;
+    let reenabled = docker
+        .plugins()
+        .enable(&name, &EnableOptions::default())
+        .await;
     let removed = docker
         .plugins()
         .remove(&name, &RemoveOptions::default().force(true))
@@ -247,13 +276,31 @@ async fn bad_input_is_a_typed_error() {
     // left behind.
     std::fs::write(dir.path().join("config.json"), "not json").unwrap();
     std::fs::create_dir(dir.path().join("rootfs")).unwrap();
-    let e = docker.plugins().create(&name, dir.path()).await.unwrap_err();
+    let e = docker
+        .plugins()
+        .create(&name, dir.path())
+        .await
+        .unwrap_err();
     assert_eq!(e.operation(), Some("PluginCreate"), "{e}");
-    assert!(docker.plugins().inspect(&name).await.unwrap_err().is_not_found());
+    assert!(docker
+        .plugins()
+        .inspect(&name)
+        .await
+        .unwrap_err()
+        .is_not_found());
     for r in [
-        docker.plugins().enable(&name, &EnableOptions::default()).await,
-        docker.plugins().disable(&name, &DisableOptions::default()).await,
-        docker.plugins().remove(&name, &RemoveOptions::default()).await,
+        docker
+            .plugins()
+            .enable(&name, &EnableOptions::default())
+            .await,
+        docker
+            .plugins()
+            .disable(&name, &DisableOptions::default())
+            .await,
+        docker
+            .plugins()
+            .remove(&name, &RemoveOptions::default())
+            .await,
         docker.plugins().set(&name, &["A=b"]).await,
     ] {
         assert!(matches!(r, Err(Error::NotFound { .. })), "{r:?}");
@@ -321,7 +368,12 @@ async fn push_to_a_registry_then_install_upgrade_and_remove() {
             };
             let e = refused.unwrap_err();
             assert!(e.to_string().contains("privileges"), "{e}");
-            assert!(docker.plugins().inspect(&local).await.unwrap_err().is_not_found());
+            assert!(docker
+                .plugins()
+                .inspect(&local)
+                .await
+                .unwrap_err()
+                .is_not_found());
 
             docker
                 .plugins()

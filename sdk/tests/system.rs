@@ -22,7 +22,11 @@ async fn ping_reports_what_its_headers_say() {
         "{ping:?}"
     );
     assert_eq!(ping.os_type, version.os.clone(), "{ping:?}");
-    assert_eq!(ping.experimental, version.experimental.or(Some(false)), "{ping:?}");
+    assert_eq!(
+        ping.experimental,
+        version.experimental.or(Some(false)),
+        "{ping:?}"
+    );
     // Swarm state as `node-state/control-available` on engines that send
     // it; this one says so only in /info.
     if let Some(swarm) = &ping.swarm {
@@ -40,7 +44,10 @@ async fn data_usage_lists_a_volume_and_refuses_the_type_selection_below_1_42() {
         .create(&VolumeCreate::new().name(&name).label(LABEL, "true"))
         .await
         .unwrap();
-    let df = docker.system().data_usage(&DataUsageOptions::default()).await;
+    let df = docker
+        .system()
+        .data_usage(&DataUsageOptions::default())
+        .await;
     let only = docker
         .system()
         .data_usage(&DataUsageOptions::default().only(DataUsageType::Volume))
@@ -51,12 +58,22 @@ async fn data_usage_lists_a_volume_and_refuses_the_type_selection_below_1_42() {
         .await
         .unwrap();
     let df = df.unwrap();
-    let ours = df.volumes.iter().find(|v| v.name == name).expect("our volume");
+    let ours = df
+        .volumes
+        .iter()
+        .find(|v| v.name == name)
+        .expect("our volume");
     assert_eq!(ours.usage_data.as_ref().unwrap().ref_count, 0);
-    assert!(df.images.iter().any(|i| i.repo_tags.iter().flatten().any(|t| t == IMAGE)));
+    assert!(df
+        .images
+        .iter()
+        .any(|i| i.repo_tags.iter().flatten().any(|t| t == IMAGE)));
     assert!(df.layers_size.unwrap() > 0);
     if docker.api_version().await.unwrap() < docker_engine::versions::ApiVersion::new(1, 42) {
-        assert!(matches!(only, Err(Error::UnsupportedByVersion { .. })), "{only:?}");
+        assert!(
+            matches!(only, Err(Error::UnsupportedByVersion { .. })),
+            "{only:?}"
+        );
     }
 }
 
@@ -77,7 +94,12 @@ async fn port_gives_the_host_bindings_of_a_published_port() {
         .unwrap();
     with_container(&docker, &c.id, async {
         // Not running: no bindings yet.
-        assert!(docker.containers().port(&c.id, "8080/tcp").await.unwrap().is_empty());
+        assert!(docker
+            .containers()
+            .port(&c.id, "8080/tcp")
+            .await
+            .unwrap()
+            .is_empty());
         docker.containers().start(&c.id).await.unwrap();
         let tcp = docker.containers().port(&c.id, "8080/tcp").await.unwrap();
         assert_eq!(tcp.len(), 1, "{tcp:?}");
@@ -88,12 +110,28 @@ async fn port_gives_the_host_bindings_of_a_published_port() {
         assert_eq!(docker.containers().port(&c.id, "8080").await.unwrap(), tcp);
         let udp = docker.containers().port(&c.id, "53").await.unwrap();
         assert_eq!(udp.len(), 1, "{udp:?}");
-        assert!(docker.containers().port(&c.id, "53/tcp").await.unwrap().is_empty());
-        assert!(docker.containers().port(&c.id, "9999").await.unwrap().is_empty());
+        assert!(docker
+            .containers()
+            .port(&c.id, "53/tcp")
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(docker
+            .containers()
+            .port(&c.id, "9999")
+            .await
+            .unwrap()
+            .is_empty());
         let bad = docker.containers().port(&c.id, "http").await;
         assert!(matches!(bad, Err(Error::InvalidInput { .. })), "{bad:?}");
     })
     .await;
-    let missing = docker.containers().port(&unique("sdk-port-missing"), "80").await;
-    assert!(matches!(missing, Err(Error::NotFound { .. })), "{missing:?}");
+    let missing = docker
+        .containers()
+        .port(&unique("sdk-port-missing"), "80")
+        .await;
+    assert!(
+        matches!(missing, Err(Error::NotFound { .. })),
+        "{missing:?}"
+    );
 }

@@ -30,7 +30,10 @@ async fn create_inspect_list_remove() {
         let v = docker.volumes().inspect(&name).await.unwrap();
         assert_eq!(v.labels.as_ref().unwrap()["mark"], mark);
         let opts = v.options.unwrap();
-        assert_eq!((opts["type"].as_str(), opts["o"].as_str()), ("tmpfs", "size=1m"));
+        assert_eq!(
+            (opts["type"].as_str(), opts["o"].as_str()),
+            ("tmpfs", "size=1m")
+        );
 
         let names = |opts: ListOptions| {
             let docker = docker.clone();
@@ -40,11 +43,23 @@ async fn create_inspect_list_remove() {
             }
         };
         let label = format!("mark={mark}");
-        assert_eq!(names(ListOptions::default().label(&label)).await, [name.clone()]);
-        assert_eq!(names(ListOptions::default().name(&name)).await, [name.clone()]);
         assert_eq!(
-            names(ListOptions::default().label(&label).driver("local").dangling(true)).await,
-            [name.clone()]
+            names(ListOptions::default().label(&label)).await,
+            [name.as_str()]
+        );
+        assert_eq!(
+            names(ListOptions::default().name(&name)).await,
+            [name.as_str()]
+        );
+        assert_eq!(
+            names(
+                ListOptions::default()
+                    .label(&label)
+                    .driver("local")
+                    .dangling(true)
+            )
+            .await,
+            [name.as_str()]
         );
         assert!(names(ListOptions::default().label(&label).dangling(false))
             .await
@@ -102,7 +117,10 @@ async fn data_written_by_one_container_is_seen_from_another() {
         )
         .await
         .unwrap();
-    let in_use = docker.volumes().remove(&name, &RemoveOptions::default()).await;
+    let in_use = docker
+        .volumes()
+        .remove(&name, &RemoveOptions::default())
+        .await;
     docker
         .containers()
         .remove(&holder.id, &Default::default())
@@ -135,12 +153,19 @@ async fn prune_removes_only_what_the_test_labelled() {
     // pruned anyway and the filter would be refused).
     let pruned = docker
         .volumes()
-        .prune(&PruneOptions::default().all(true).label(format!("prune-mark={mark}")))
+        .prune(
+            &PruneOptions::default()
+                .all(true)
+                .label(format!("prune-mark={mark}")),
+        )
         .await;
     let pruned_still_there = docker.volumes().inspect(&pruned_name).await.is_ok();
     let kept = docker.volumes().inspect(&kept_name).await;
     for name in [&pruned_name, &kept_name] {
-        let _ = docker.volumes().remove(name, &RemoveOptions::default()).await;
+        let _ = docker
+            .volumes()
+            .remove(name, &RemoveOptions::default())
+            .await;
     }
     let pruned = pruned.unwrap();
     assert_eq!(pruned.volumes_deleted.unwrap_or_default(), [pruned_name]);
@@ -181,8 +206,16 @@ async fn bad_input_is_a_typed_error() {
         .create(&VolumeCreate::new().name(&name).driver_opt("novalue"))
         .await;
     assert!(matches!(r, Err(Error::InvalidInput { .. })), "{r:?}");
-    assert!(docker.volumes().inspect(&name).await.unwrap_err().is_not_found());
-    let r = docker.volumes().remove(&name, &RemoveOptions::default()).await;
+    assert!(docker
+        .volumes()
+        .inspect(&name)
+        .await
+        .unwrap_err()
+        .is_not_found());
+    let r = docker
+        .volumes()
+        .remove(&name, &RemoveOptions::default())
+        .await;
     assert!(matches!(r, Err(Error::NotFound { .. })), "{r:?}");
     let r = docker
         .volumes()

@@ -272,13 +272,14 @@ impl Containers<'_> {
             .map(PathBuf::from)
             .ok_or_else(|| Error::invalid_input(format!("{} has no file name", src.display())))?;
         let src = src.to_path_buf();
-        let (body, builder) = tar_on_the_fly(format!("the archive of {}", src.display()), move |tar| {
-            if meta.is_dir() {
-                tar.append_dir_all(&name, &src)
-            } else {
-                tar.append_path_with_name(&src, &name)
-            }
-        });
+        let (body, builder) =
+            tar_on_the_fly(format!("the archive of {}", src.display()), move |tar| {
+                if meta.is_dir() {
+                    tar.append_dir_all(&name, &src)
+                } else {
+                    tar.append_path_with_name(&src, &name)
+                }
+            });
         let upload = self
             .put_archive(id, dest_dir, body, &PutArchiveOptions::default())
             .await;

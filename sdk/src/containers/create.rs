@@ -354,7 +354,11 @@ impl ContainerCreate {
     /// otherwise; engines before API 1.44 take one network at create (join
     /// the others with `networks().connect`). An endpoint's MAC address goes
     /// where the negotiated version reads it.
-    pub fn network(mut self, network: impl Into<String>, endpoint: crate::types::EndpointConfig) -> Self {
+    pub fn network(
+        mut self,
+        network: impl Into<String>,
+        endpoint: crate::types::EndpointConfig,
+    ) -> Self {
         let network = network.into();
         let settings = match endpoint.to_model() {
             Ok(s) => s,

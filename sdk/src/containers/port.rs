@@ -72,7 +72,10 @@ mod tests {
         assert_eq!(parse_private_port("80").unwrap(), (80, None));
         assert_eq!(parse_private_port("53/udp").unwrap(), (53, Some("udp")));
         for bad in ["", "http", "80/tcpx", "70000", "80/"] {
-            assert!(matches!(parse_private_port(bad), Err(Error::InvalidInput { .. })), "{bad}");
+            assert!(
+                matches!(parse_private_port(bad), Err(Error::InvalidInput { .. })),
+                "{bad}"
+            );
         }
     }
 }

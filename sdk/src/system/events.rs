@@ -10,7 +10,9 @@ use crate::filters::Filters;
 use crate::models;
 use crate::options::options;
 
-pub use docker_engine_raw::enums::{EventMessageScope as EventScope, EventMessageType as EventType};
+pub use docker_engine_raw::enums::{
+    EventMessageScope as EventScope, EventMessageType as EventType,
+};
 
 /// A point in time for [`EventsOptions::since`] and
 /// [`EventsOptions::until`]: an absolute time, or one relative to now (the
@@ -321,7 +323,10 @@ mod tests {
             EventAction::parse("teleport: far"),
             (EventAction::Other("teleport: far".into()), None)
         );
-        assert_eq!(EventAction::from("health_status: healthy"), EventAction::HealthStatus);
+        assert_eq!(
+            EventAction::from("health_status: healthy"),
+            EventAction::HealthStatus
+        );
     }
 
     #[test]
@@ -344,10 +349,25 @@ mod tests {
     #[test]
     fn timestamps_as_the_cli_sends_them() {
         let now = UNIX_EPOCH + Duration::new(1_000, 5);
-        assert_eq!(Timestamp::Ago(Duration::from_secs(10)).to_query(now).unwrap(), "990.000000005");
-        assert_eq!(Timestamp::FromNow(Duration::from_millis(1500)).to_query(now).unwrap(), "1001.500000005");
-        assert_eq!(Timestamp::At(UNIX_EPOCH).to_query(now).unwrap(), "0.000000000");
-        let e = Timestamp::Ago(Duration::from_secs(2000)).to_query(now).unwrap_err();
+        assert_eq!(
+            Timestamp::Ago(Duration::from_secs(10))
+                .to_query(now)
+                .unwrap(),
+            "990.000000005"
+        );
+        assert_eq!(
+            Timestamp::FromNow(Duration::from_millis(1500))
+                .to_query(now)
+                .unwrap(),
+            "1001.500000005"
+        );
+        assert_eq!(
+            Timestamp::At(UNIX_EPOCH).to_query(now).unwrap(),
+            "0.000000000"
+        );
+        let e = Timestamp::Ago(Duration::from_secs(2000))
+            .to_query(now)
+            .unwrap_err();
         assert!(matches!(e, Error::InvalidInput { .. }), "{e}");
     }
 }

@@ -20,7 +20,8 @@ pub(crate) struct Cidr {
 
 impl Cidr {
     pub(crate) fn parse(what: &str, s: &str) -> Result<Cidr> {
-        let bad = |why: &str| Error::invalid_input(format!("{what} `{s}` is not a CIDR block: {why}"));
+        let bad =
+            |why: &str| Error::invalid_input(format!("{what} `{s}` is not a CIDR block: {why}"));
         let (addr, prefix) = s
             .split_once('/')
             .ok_or_else(|| bad("no `/prefix` (e.g. 10.0.0.0/24)"))?;
@@ -243,7 +244,9 @@ impl IPAMConfig {
     /// [`Error::InvalidInput`] naming what is wrong.
     pub fn check(&self) -> Result<()> {
         if let Some(p) = self.problems.first() {
-            return Err(Error::invalid_input(p.trim_start_matches("invalid input: ")));
+            return Err(Error::invalid_input(
+                p.trim_start_matches("invalid input: "),
+            ));
         }
         self.pools.iter().try_for_each(IPAMPool::check)
     }
@@ -354,16 +357,22 @@ impl EndpointConfig {
     /// [`Error::InvalidInput`] naming what is wrong.
     pub fn check(&self) -> Result<()> {
         if let Some(p) = self.problems.first() {
-            return Err(Error::invalid_input(p.trim_start_matches("invalid input: ")));
+            return Err(Error::invalid_input(
+                p.trim_start_matches("invalid input: "),
+            ));
         }
         if let Some(a) = &self.ipv4 {
             if !parse_ip("IPv4 address", a)?.is_ipv4() {
-                return Err(Error::invalid_input(format!("`{a}` is not an IPv4 address")));
+                return Err(Error::invalid_input(format!(
+                    "`{a}` is not an IPv4 address"
+                )));
             }
         }
         if let Some(a) = &self.ipv6 {
             if !parse_ip("IPv6 address", a)?.is_ipv6() {
-                return Err(Error::invalid_input(format!("`{a}` is not an IPv6 address")));
+                return Err(Error::invalid_input(format!(
+                    "`{a}` is not an IPv6 address"
+                )));
             }
         }
         for a in &self.link_local {
@@ -420,7 +429,14 @@ mod tests {
         assert!(Cidr::parse("subnet", "0.0.0.0/0")
             .unwrap()
             .contains("1.2.3.4".parse().unwrap()));
-        for bad in ["10.1.0.0", "10.1.0.0/33", "fd00::/129", "x/8", "10.1.0.0/x", ""] {
+        for bad in [
+            "10.1.0.0",
+            "10.1.0.0/33",
+            "fd00::/129",
+            "x/8",
+            "10.1.0.0/x",
+            "",
+        ] {
             let e = Cidr::parse("subnet", bad).unwrap_err();
             assert!(matches!(e, Error::InvalidInput { .. }), "{bad}: {e}");
         }
@@ -433,11 +449,26 @@ mod tests {
             .gateway("fd00:1::1");
         ok.check().unwrap();
         let cases = [
-            (IPAMPool::new("10.0.0.0/24").ip_range("10.0.1.0/25"), "not inside"),
-            (IPAMPool::new("10.0.0.0/24").ip_range("10.0.0.0/16"), "not inside"),
-            (IPAMPool::new("10.0.0.0/24").gateway("10.0.0.256"), "not an IP"),
-            (IPAMPool::new("10.0.0.0/24").gateway("fd00::1"), "not in the subnet"),
-            (IPAMPool::new("10.0.0.0/24").aux_address("r", "10.9.0.1"), "auxiliary address r"),
+            (
+                IPAMPool::new("10.0.0.0/24").ip_range("10.0.1.0/25"),
+                "not inside",
+            ),
+            (
+                IPAMPool::new("10.0.0.0/24").ip_range("10.0.0.0/16"),
+                "not inside",
+            ),
+            (
+                IPAMPool::new("10.0.0.0/24").gateway("10.0.0.256"),
+                "not an IP",
+            ),
+            (
+                IPAMPool::new("10.0.0.0/24").gateway("fd00::1"),
+                "not in the subnet",
+            ),
+            (
+                IPAMPool::new("10.0.0.0/24").aux_address("r", "10.9.0.1"),
+                "auxiliary address r",
+            ),
         ];
         for (pool, says) in cases {
             let e = pool.check().unwrap_err().to_string();
@@ -454,9 +485,14 @@ mod tests {
 
     #[test]
     fn endpoints_and_driver_options() {
-        let e = EndpointConfig::new().driver_opt("novalue").check().unwrap_err();
+        let e = EndpointConfig::new()
+            .driver_opt("novalue")
+            .check()
+            .unwrap_err();
         assert!(e.to_string().contains("not `key=value`"), "{e}");
-        let e = EndpointConfig::new().mac_address("02:42:zz:00:00:01").check();
+        let e = EndpointConfig::new()
+            .mac_address("02:42:zz:00:00:01")
+            .check();
         assert!(e.is_err());
         let m = EndpointConfig::new()
             .alias("a")
@@ -468,7 +504,10 @@ mod tests {
             serde_json::to_value(m).unwrap(),
             serde_json::json!({"Aliases": ["a"], "IPAMConfig": {"IPv6Address": "fd00::3", "LinkLocalIPs": ["169.254.1.1"]}})
         );
-        assert_eq!(parse_key_value("o", "a=b=c").unwrap(), ("a".into(), "b=c".into()));
+        assert_eq!(
+            parse_key_value("o", "a=b=c").unwrap(),
+            ("a".into(), "b=c".into())
+        );
         assert!(parse_key_value("o", "=v").is_err());
     }
 }
