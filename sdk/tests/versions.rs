@@ -768,3 +768,22 @@ async fn network_config_only_and_config_from_at_1_30() {
         Err(e) => assert!(e.engine_message().is_some(), "{e}"),
     }
 }
+
+#[tokio::test]
+async fn a_mac_address_on_connect_is_refused_below_1_54() {
+    use docker_engine::types::EndpointConfig;
+    // Engines before API 1.54 ignore it on connect: refused, nothing sent
+    // (the network does not even exist, so anything sent would be a 404).
+    let Some(docker) = pinned(41).await else {
+        return;
+    };
+    let ep = EndpointConfig::new().mac_address("02:42:ac:11:00:42");
+    assert_refused(
+        docker
+            .networks()
+            .connect(&unique("sdk-versions-no-net"), "nobody", &ep)
+            .await,
+        "MacAddress",
+        54,
+    );
+}
