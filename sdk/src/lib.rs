@@ -35,6 +35,9 @@ pub mod containers;
 mod error;
 pub mod exec;
 mod filters;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
 mod negotiate;
 pub mod networks;
 mod options;
@@ -51,6 +54,7 @@ pub use auth::RegistryAuth;
 pub use client::{Docker, DockerBuilder, VersionSetting};
 pub use error::{BoxError, Error, Result, TimeoutPhase};
 pub use filters::Filters;
+pub use negotiate::ErrorBody as RawErrorBody;
 pub use transport::{Host, Pem, TlsSettings};
 
 /// The generated endpoint layer, re-exported.

@@ -298,8 +298,11 @@ impl Containers<'_> {
     /// (as `docker cp CONTAINER:SRC DIR`), unpacking while it arrives.
     ///
     /// # Errors
-    /// Those of [`Containers::archive`]; [`Error::InvalidInput`] when the
-    /// archive cannot be unpacked into `dest_dir`.
+    /// Those of [`Containers::archive`]; [`Error::InvalidInput`] when
+    /// `dest_dir` is not an existing directory (nothing is sent then) or the
+    /// archive cannot be unpacked into it; [`Error::UnsafeArchive`] for an
+    /// entry that would land outside `dest_dir` (`..`, an absolute path, a
+    /// link pointing out) or a device file, which is never written.
     ///
     /// ```no_run
     /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
@@ -307,20 +310,37 @@ impl Containers<'_> {
     /// # Ok(()) }
     /// ```
     pub async fn copy_out(&self, id: &str, src: &str, dest_dir: &Path) -> Result<PathStat> {
+        // As `docker cp`: the destination must be there (nothing is created
+        // on the way to it), and nothing is asked of the engine otherwise.
+        match tokio::fs::metadata(dest_dir).await {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(Error::invalid_input(format!(
+                    "copying {src} out of {id}: the destination {} is not a directory",
+                    dest_dir.display()
+                )))
+            }
+            Err(e) => {
+                return Err(Error::invalid_input(format!(
+                    "copying {src} out of {id}: the destination directory {}: {e}",
+                    dest_dir.display()
+                )))
+            }
+        }
         let (stat, mut stream) = self.archive(id, src).await?;
         let (tx, rx) = mpsc::channel::<std::result::Result<Bytes, std::io::Error>>(IN_FLIGHT);
         let dest = dest_dir.to_path_buf();
         let unpacker = tokio::task::spawn_blocking(move || {
-            let mut archive = tar::Archive::new(ChannelReader {
+            let mut reader = ChannelReader {
                 rx,
                 current: Bytes::new(),
-            });
-            archive.set_preserve_permissions(true);
-            archive.set_overwrite(true);
-            let result = archive.unpack(&dest);
-            // Drain what is left so the sender never blocks on a full channel.
-            let mut rest = archive.into_inner();
-            let _ = std::io::copy(&mut rest, &mut std::io::sink());
+            };
+            let result = super::unpack::unpack(&mut reader, &dest);
+            if result.is_ok() {
+                // Read the archive's padding so the sender ends normally;
+                // after a failure the receiver is dropped, which stops it.
+                let _ = std::io::copy(&mut reader, &mut std::io::sink());
+            }
             result
         });
         let mut transport_error = None;
@@ -341,8 +361,11 @@ impl Containers<'_> {
         if let Some(e) = transport_error {
             return Err(Error::transport(format!("reading the archive of {src}"), e));
         }
-        unpacked.map_err(|e| {
-            Error::invalid_input(format!("unpacking into {}: {e}", dest_dir.display()))
+        unpacked.map_err(|stop| match stop {
+            super::unpack::Stop::Refused(e) => e,
+            super::unpack::Stop::Io(e) => {
+                Error::invalid_input(format!("unpacking into {}: {e}", dest_dir.display()))
+            }
         })?;
         Ok(stat)
     }

@@ -30,6 +30,7 @@ mod create;
 mod options;
 mod port;
 mod run;
+mod unpack;
 
 pub(crate) use archive::tar_on_the_fly;
 pub use archive::{PathStat, PutArchiveOptions};
