@@ -41,13 +41,16 @@ mod filters;
 #[doc(hidden)]
 pub mod fuzzing;
 mod negotiate;
+pub mod networks;
 mod options;
 mod placement;
+pub mod plugins;
 pub mod progress;
 pub mod streams;
 pub mod system;
 pub mod transport;
 pub mod types;
+pub mod volumes;
 
 pub use auth::RegistryAuth;
 pub use client::{Docker, DockerBuilder, VersionSetting};
