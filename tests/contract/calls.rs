@@ -31,7 +31,7 @@ pub async fn call(c: &Client, op: &str, s: &Samples) -> bool {
                     Some(s.str(OP, "cpusetcpus")),
                     Some(7),
                     Some(s.str(OP, "dockerfile")),
-                    Some(s.str(OP, "extrahosts")),
+                    Some(s.list(OP, "extrahosts")),
                     Some(true),
                     Some(s.str(OP, "isolation")),
                     Some(s.str(OP, "labels")),

@@ -150,7 +150,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         name: "build_parameters_the_engine_reads",
-        reason: "the engine reads several `t` (tags), `ulimits` and `isolation` on /build; the description has one `t` and neither of the others",
+        reason: "the engine reads several `t` (tags) and `extrahosts`, `ulimits` and `isolation` on /build; the description has one of each of the first two and neither of the others",
         versions: (25, 99),
         kind: Kind::Fix,
         apply: build_parameters_the_engine_reads,
@@ -204,10 +204,11 @@ fn apply_rule(rule: &Rule, spec: &mut Value, ctx: &Ctx) -> Result<usize> {
     Ok(changed)
 }
 
-/// `POST /build`: the engine reads every `t` (as the CLI sends one per
-/// tag), `ulimits` (a JSON list of `Ulimit`) and `isolation` (moby
-/// `api/server/router/build/build_routes.go`, since before API 1.25); the
-/// descriptions document one `t` and neither of the others.
+/// `POST /build`: the engine reads every `t` and every `extrahosts` (as the
+/// CLI sends one per tag and per host), `ulimits` (a JSON list of `Ulimit`)
+/// and `isolation` (moby `api/server/router/build/build_routes.go`, since
+/// before API 1.25); the descriptions document one `t`, one `extrahosts`
+/// and neither of the others.
 fn build_parameters_the_engine_reads(spec: &mut Value, _: &Ctx) -> Result<usize> {
     let mut changed = 0;
     for_each_op(spec, |_, _, op| {
@@ -218,15 +219,20 @@ fn build_parameters_the_engine_reads(spec: &mut Value, _: &Ctx) -> Result<usize>
             .get_mut("parameters")
             .and_then(Value::as_array_mut)
             .context("ImageBuild has no parameters")?;
-        let t = params
-            .iter_mut()
-            .find(|p| p["name"] == "t" && p["in"] == "query")
-            .context("ImageBuild has no `t`")?;
-        if t["schema"]["type"] == "string" {
-            t["schema"] = json!({ "type": "array", "items": { "type": "string" } });
-            t["style"] = json!("form");
-            t["explode"] = json!(true);
-            changed += 1;
+        for name in ["t", "extrahosts"] {
+            let Some(p) = params
+                .iter_mut()
+                .find(|p| p["name"] == name && p["in"] == "query")
+            else {
+                // `extrahosts` is documented from 1.28 on.
+                continue;
+            };
+            if p["schema"]["type"] == "string" {
+                p["schema"] = json!({ "type": "array", "items": { "type": "string" } });
+                p["style"] = json!("form");
+                p["explode"] = json!(true);
+                changed += 1;
+            }
         }
         for name in ["ulimits", "isolation"] {
             if !params.iter().any(|p| p["name"] == name && p["in"] == "query") {
