@@ -35,6 +35,7 @@ pub mod containers;
 mod error;
 pub mod exec;
 mod filters;
+pub mod images;
 mod negotiate;
 mod options;
 mod placement;

@@ -110,6 +110,37 @@ impl Write for ChannelWriter {
     }
 }
 
+/// A request body written by `write` on a blocking thread while it is
+/// sent, through a bounded channel (a few 64 KiB chunks in flight: constant
+/// memory). A failure of `write` makes the upload fail rather than end as a
+/// short body; the handle gives what `write` returned.
+pub(crate) fn streamed_body<F>(
+    write: F,
+) -> (
+    Body,
+    tokio::task::JoinHandle<std::result::Result<(), String>>,
+)
+where
+    F: FnOnce(&mut dyn Write) -> std::result::Result<(), String> + Send + 'static,
+{
+    let (tx, rx) = mpsc::channel::<std::result::Result<Bytes, BoxError>>(IN_FLIGHT);
+    let handle = tokio::task::spawn_blocking(move || {
+        let mut writer = ChannelWriter {
+            tx: tx.clone(),
+            buf: Vec::with_capacity(CHUNK),
+        };
+        let written = write(&mut writer).and_then(|()| writer.flush().map_err(|e| e.to_string()));
+        if let Err(e) = &written {
+            let _ = tx.blocking_send(Err(e.clone().into()));
+        }
+        written
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    (Body::from_stream(stream), handle)
+}
+
 /// A `Read` over chunks arriving on a bounded channel.
 struct ChannelReader {
     rx: mpsc::Receiver<std::result::Result<Bytes, std::io::Error>>,
@@ -240,13 +271,8 @@ impl Containers<'_> {
             .file_name()
             .map(PathBuf::from)
             .ok_or_else(|| Error::invalid_input(format!("{} has no file name", src.display())))?;
-        let (tx, rx) = mpsc::channel::<std::result::Result<Bytes, BoxError>>(IN_FLIGHT);
         let src = src.to_path_buf();
-        let builder = tokio::task::spawn_blocking(move || {
-            let writer = ChannelWriter {
-                tx: tx.clone(),
-                buf: Vec::with_capacity(CHUNK),
-            };
+        let (body, builder) = streamed_body(move |writer| {
             let mut tar = tar::Builder::new(writer);
             tar.follow_symlinks(false);
             let built = if meta.is_dir() {
@@ -254,29 +280,12 @@ impl Containers<'_> {
             } else {
                 tar.append_path_with_name(&src, &name)
             };
-            let finished = built
-                .and_then(|()| tar.into_inner())
-                .and_then(|mut w| w.flush());
-            if let Err(e) = &finished {
-                // Make the upload fail rather than end as a short archive.
-                let _ = tx.blocking_send(Err(format!(
-                    "building the archive of {}: {e}",
-                    src.display()
-                )
-                .into()));
-            }
-            finished
-        });
-        let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-            rx.recv().await.map(|item| (item, rx))
+            built
+                .and_then(|()| tar.into_inner().map(|_| ()))
+                .map_err(|e| format!("building the archive of {}: {e}", src.display()))
         });
         let upload = self
-            .put_archive(
-                id,
-                dest_dir,
-                Body::from_stream(stream),
-                &PutArchiveOptions::default(),
-            )
+            .put_archive(id, dest_dir, body, &PutArchiveOptions::default())
             .await;
         let built = builder
             .await
@@ -285,7 +294,7 @@ impl Containers<'_> {
             (Ok(()), Ok(())) => Ok(()),
             // A refused upload stops the builder too; the refusal is the cause.
             (Err(e), _) => Err(e),
-            (Ok(()), Err(e)) => Err(Error::invalid_input(format!("building the archive: {e}"))),
+            (Ok(()), Err(e)) => Err(Error::invalid_input(e)),
         }
     }
 

@@ -30,6 +30,7 @@ mod create;
 mod options;
 mod run;
 
+pub(crate) use archive::streamed_body;
 pub use archive::{PathStat, PutArchiveOptions};
 pub use create::ContainerCreate;
 pub use options::{
