@@ -298,7 +298,8 @@ impl Images<'_> {
                     opts.target.as_deref(),
                     ulimits.as_deref(),
                     None,
-                    None,
+                    // As the CLI sends it (the engine detects compression).
+                    Some(models::ImageBuildContentType::ApplicationXTar),
                     registry_config.as_deref(),
                     body.0,
                 )
