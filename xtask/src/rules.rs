@@ -235,7 +235,10 @@ fn build_parameters_the_engine_reads(spec: &mut Value, _: &Ctx) -> Result<usize>
             }
         }
         for name in ["ulimits", "isolation"] {
-            if !params.iter().any(|p| p["name"] == name && p["in"] == "query") {
+            if !params
+                .iter()
+                .any(|p| p["name"] == name && p["in"] == "query")
+            {
                 params.push(json!({ "name": name, "in": "query", "schema": { "type": "string" } }));
                 changed += 1;
             }
