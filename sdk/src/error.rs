@@ -356,6 +356,62 @@ impl Error {
         }
     }
 
+    /// The same error, about `op`: negotiation runs inside the call that
+    /// needed it, so its failures are reported as that call's.
+    pub(crate) fn for_operation(self, op: &'static str) -> Error {
+        let reword = |context: String| -> String {
+            for inner in ["SystemPing: ", "SystemVersion: "] {
+                if let Some(rest) = context.strip_prefix(inner) {
+                    return format!("{op}: {rest}");
+                }
+            }
+            context
+        };
+        match self {
+            Error::NotFound { message, .. } => Error::NotFound {
+                operation: op,
+                message,
+            },
+            Error::Conflict { message, .. } => Error::Conflict {
+                operation: op,
+                message,
+            },
+            Error::NotModified { .. } => Error::NotModified { operation: op },
+            Error::Unauthorized {
+                status, message, ..
+            } => Error::Unauthorized {
+                operation: op,
+                status,
+                message,
+            },
+            Error::InvalidArgument { message, .. } => Error::InvalidArgument {
+                operation: op,
+                message,
+            },
+            Error::Engine {
+                status, message, ..
+            } => Error::Engine {
+                operation: op,
+                status,
+                message,
+            },
+            Error::Timeout { phase, after, .. } => Error::Timeout {
+                operation: op,
+                phase,
+                after,
+            },
+            Error::Transport { context, source } => Error::Transport {
+                context: reword(context),
+                source,
+            },
+            Error::Protocol { context, source } => Error::Protocol {
+                context: reword(context),
+                source,
+            },
+            e => e,
+        }
+    }
+
     pub(crate) fn invalid_input(message: impl fmt::Display) -> Error {
         Error::InvalidInput {
             message: message.to_string(),

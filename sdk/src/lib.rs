@@ -49,6 +49,7 @@ pub use auth::RegistryAuth;
 pub use client::{Docker, DockerBuilder, VersionSetting};
 pub use error::{BoxError, Error, Result, TimeoutPhase};
 pub use filters::Filters;
+pub use negotiate::ErrorBody as RawErrorBody;
 pub use transport::{Host, Pem, TlsSettings};
 
 /// The generated endpoint layer, re-exported.
