@@ -94,6 +94,14 @@ fn lay_out(root: &Path, case: &Value, dockerfile_override: Option<&str>) -> Path
             }
             "symlink" => std::os::unix::fs::symlink(e[3], &path).unwrap(),
             "hardlink" => fs::hard_link(ctx.join(e[3]), &path).unwrap(),
+            "fifo" => {
+                let made = std::process::Command::new("mkfifo")
+                    .arg(&path)
+                    .status()
+                    .unwrap();
+                assert!(made.success());
+                fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
+            }
             other => panic!("unknown kind {other}"),
         }
     }
@@ -213,7 +221,7 @@ fn fixture(name: &str) -> (String, Vec<(String, Option<String>)>) {
 #[test]
 fn every_context_has_exactly_the_entries_the_cli_sends() {
     let cases = cases();
-    assert!(cases.len() >= 13);
+    assert!(cases.len() >= 14);
     for case in &cases {
         let name = case["name"].as_str().unwrap();
         let tmp = tempfile::tempdir().unwrap();
