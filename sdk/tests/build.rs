@@ -608,13 +608,18 @@ async fn dockerfiles_outside_the_context_as_text_and_alone() {
         .images()
         .build_image(
             BuildContext::dockerfile("FROM scratch\nLABEL alone=1\n"),
-            &BuildOptions::default().tag(&tag).label(k, v),
+            &BuildOptions::default().tag(&tag).label(k, v).quiet(true),
         )
         .await;
     cleanup.remove_all().await;
     assert_eq!(seen.unwrap(), ["hello.txt"]);
     assert_eq!(text.unwrap(), ["hello.txt"]);
-    assert!(alone.unwrap().id.starts_with("sha256:"));
+    let alone = alone.unwrap();
+    assert!(alone.id.starts_with("sha256:"), "{alone:?}");
+    assert!(
+        !alone.output.concat().contains("Step 1/"),
+        "quiet: {alone:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -145,6 +145,13 @@ impl BuildOptions {
         self.registry_auths.insert(registry.into(), auth);
         self
     }
+
+    /// Credentials for every registry the build may pull from, keyed as in
+    /// [`BuildOptions::registry_auth`] (replaces those set before).
+    pub fn registry_auths(mut self, auths: BTreeMap<String, RegistryAuth>) -> Self {
+        self.registry_auths = auths;
+        self
+    }
 }
 
 /// A finished build: [`Images::build_image`].
