@@ -327,6 +327,44 @@ async fn credentials_go_in_x_registry_config_and_the_context_in_the_body() {
 }
 
 #[tokio::test]
+async fn proxies_of_the_cli_configuration_become_build_args_unless_set() {
+    let (host, log) = fake_engine("1.41", false).await;
+    let config = tempfile::tempdir().unwrap();
+    std::fs::write(
+        config.path().join("config.json"),
+        r#"{"proxies": {"default": {"httpProxy": "http://proxy.invalid:3128", "noProxy": "localhost"}}}"#,
+    )
+    .unwrap();
+    let docker = Docker::builder()
+        .host(&host)
+        .unwrap()
+        .version(VersionSetting::Fixed(ApiVersion::new(1, 41)))
+        .cli_config(docker_engine::config::CliConfig::load_dir(config.path()).unwrap())
+        .build()
+        .unwrap();
+    let q = build_query(
+        &docker,
+        &log,
+        BuildOptions::default().build_arg("NO_PROXY", "explicit"),
+    )
+    .await;
+    assert_eq!(
+        q,
+        pairs(&[(
+            "buildargs",
+            r#"{"HTTP_PROXY":"http://proxy.invalid:3128","NO_PROXY":"explicit","http_proxy":"http://proxy.invalid:3128","no_proxy":"localhost"}"#
+        )])
+    );
+    let q = build_query(
+        &docker,
+        &log,
+        BuildOptions::default().inherit_proxies(false),
+    )
+    .await;
+    assert_eq!(q, vec![]);
+}
+
+#[tokio::test]
 async fn squash_is_refused_unsent_when_the_engine_is_not_experimental() {
     let (host, log) = fake_engine("1.41", false).await;
     let docker = client(&host, (1, 41));

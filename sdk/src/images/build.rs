@@ -93,6 +93,11 @@ options! {
         quiet: flag,
         /// Set with [`BuildOptions::registry_auth`].
         registry_auths: field<BTreeMap<String, RegistryAuth>>,
+        /// Pass the CLI configuration's proxies (`config.json` `proxies`,
+        /// for this engine's address or `default`) as the build arguments
+        /// `HTTP_PROXY`, `http_proxy`, ... unless set explicitly, as the
+        /// CLI does (on unless turned off).
+        inherit_proxies: flag = true,
     }
 }
 
@@ -266,7 +271,14 @@ impl Images<'_> {
                 (body, dockerfile, Some(writer))
             }
         };
-        let build_args = (!opts.build_args.is_empty()).then(|| json(&opts.build_args));
+        let mut args = opts.build_args.clone();
+        if opts.inherit_proxies {
+            let host = self.docker.host().to_string();
+            for (name, value) in self.docker.cli_config().proxy_env(&host) {
+                args.entry(name).or_insert(value);
+            }
+        }
+        let build_args = (!args.is_empty()).then(|| json(&args));
         let labels = (!opts.labels.is_empty()).then(|| json(&opts.labels));
         let cache_from = (!opts.cache_from.is_empty()).then(|| json(&opts.cache_from));
         let ulimits = (!opts.ulimits.is_empty()).then(|| json(&opts.ulimits));
