@@ -298,6 +298,26 @@ impl DockerBuilder {
     }
 }
 
+/// Whether `e` is a TLS failure (a certificate refused, a handshake that
+/// failed), not a daemon that is not there.
+fn is_tls_error(e: &(dyn std::error::Error + 'static)) -> bool {
+    #[cfg(feature = "tls")]
+    {
+        if e.downcast_ref::<rustls::Error>().is_some() {
+            return true;
+        }
+        // Connectors wrap it in I/O errors, sometimes twice.
+        if let Some(inner) = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            return is_tls_error(inner);
+        }
+    }
+    let _ = e;
+    false
+}
+
 /// Whether this SDK can speak `v`.
 fn supported(v: ApiVersion) -> std::result::Result<(), String> {
     if (versions::OLDEST..=versions::NEWEST).contains(&v) {
@@ -519,7 +539,15 @@ impl Docker {
                 .last()
                 .map(ToString::to_string)
                 .unwrap_or_default();
+                let tls_failure = std::iter::successors(
+                    Some(&*source as &(dyn std::error::Error + 'static)),
+                    |e| e.source(),
+                )
+                .any(is_tls_error);
                 let hint = match &self.inner.host {
+                    _ if tls_failure => {
+                        "check the TLS settings: the CA, the client certificate, the engine's name"
+                    }
                     Host::Unix(_) => {
                         "is the Docker daemon running, and may this user open its socket?"
                     }

@@ -129,6 +129,18 @@ pub enum Error {
         output: Vec<String>,
     },
 
+    /// An archive from the engine held an entry that would have landed
+    /// outside the destination (an absolute path, `..`, a link pointing
+    /// out) or a device file: it was not written, and the copy stopped.
+    #[error("unsafe archive entry `{entry}`: {reason}")]
+    #[non_exhaustive]
+    UnsafeArchive {
+        /// The entry's path as the archive names it.
+        entry: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
     /// The negotiated API version lacks an operation, parameter or field
     /// that the call uses. Nothing was sent: the engine would have ignored
     /// it silently.

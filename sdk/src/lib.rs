@@ -29,12 +29,17 @@
 
 pub mod attach;
 pub mod auth;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 pub mod config;
 pub mod containers;
 mod error;
 pub mod exec;
 mod filters;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod images;
 mod negotiate;
 mod options;

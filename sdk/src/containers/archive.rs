@@ -304,7 +304,9 @@ impl Containers<'_> {
     /// # Errors
     /// Those of [`Containers::archive`]; [`Error::InvalidInput`] when
     /// `dest_dir` is not an existing directory (nothing is sent then) or the
-    /// archive cannot be unpacked into it.
+    /// archive cannot be unpacked into it; [`Error::UnsafeArchive`] for an
+    /// entry that would land outside `dest_dir` (`..`, an absolute path, a
+    /// link pointing out) or a device file, which is never written.
     ///
     /// ```no_run
     /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
@@ -333,16 +335,16 @@ impl Containers<'_> {
         let (tx, rx) = mpsc::channel::<std::result::Result<Bytes, std::io::Error>>(IN_FLIGHT);
         let dest = dest_dir.to_path_buf();
         let unpacker = tokio::task::spawn_blocking(move || {
-            let mut archive = tar::Archive::new(ChannelReader {
+            let mut reader = ChannelReader {
                 rx,
                 current: Bytes::new(),
-            });
-            archive.set_preserve_permissions(true);
-            archive.set_overwrite(true);
-            let result = archive.unpack(&dest);
-            // Drain what is left so the sender never blocks on a full channel.
-            let mut rest = archive.into_inner();
-            let _ = std::io::copy(&mut rest, &mut std::io::sink());
+            };
+            let result = super::unpack::unpack(&mut reader, &dest);
+            if result.is_ok() {
+                // Read the archive's padding so the sender ends normally;
+                // after a failure the receiver is dropped, which stops it.
+                let _ = std::io::copy(&mut reader, &mut std::io::sink());
+            }
             result
         });
         let mut transport_error = None;
@@ -363,8 +365,11 @@ impl Containers<'_> {
         if let Some(e) = transport_error {
             return Err(Error::transport(format!("reading the archive of {src}"), e));
         }
-        unpacked.map_err(|e| {
-            Error::invalid_input(format!("unpacking into {}: {e}", dest_dir.display()))
+        unpacked.map_err(|stop| match stop {
+            super::unpack::Stop::Refused(e) => e,
+            super::unpack::Stop::Io(e) => {
+                Error::invalid_input(format!("unpacking into {}: {e}", dest_dir.display()))
+            }
         })?;
         Ok(stat)
     }

@@ -29,6 +29,7 @@ mod archive;
 mod create;
 mod options;
 mod run;
+mod unpack;
 
 pub(crate) use archive::streamed_body;
 pub use archive::{PathStat, PutArchiveOptions};
