@@ -40,6 +40,7 @@ mod filters;
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod images;
 mod negotiate;
 pub mod networks;
 mod options;

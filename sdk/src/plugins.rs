@@ -448,9 +448,7 @@ impl Plugins<'_> {
         match (upload, built) {
             (Ok(_), Ok(())) => Ok(()),
             (Err(e), _) => Err(e),
-            (Ok(_), Err(e)) => Err(Error::invalid_input(format!(
-                "building the plugin archive: {e}"
-            ))),
+            (Ok(_), Err(e)) => Err(Error::invalid_input(e)),
         }
     }
 }

@@ -162,6 +162,13 @@ pub const RULES: &[Rule] = &[
         kind: Kind::Fix,
         apply: flatten_all_of,
     },
+    Rule {
+        name: "build_parameters_the_engine_reads",
+        reason: "the engine reads several `t` (tags) and `extrahosts`, `ulimits` and `isolation` on /build; the description has one of each of the first two and neither of the others",
+        versions: (25, 99),
+        kind: Kind::Fix,
+        apply: build_parameters_the_engine_reads,
+    },
 ];
 
 /// Runs every rule that applies to the target version. Returns one report
@@ -208,6 +215,50 @@ fn apply_rule(rule: &Rule, spec: &mut Value, ctx: &Ctx) -> Result<usize> {
         ),
         Err(e) => return Err(e.context(format!("rule {} applied a second time", rule.name))),
     }
+    Ok(changed)
+}
+
+/// `POST /build`: the engine reads every `t` and every `extrahosts` (as the
+/// CLI sends one per tag and per host), `ulimits` (a JSON list of `Ulimit`)
+/// and `isolation` (moby `api/server/router/build/build_routes.go`, since
+/// before API 1.25); the descriptions document one `t`, one `extrahosts`
+/// and neither of the others.
+fn build_parameters_the_engine_reads(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    for_each_op(spec, |_, _, op| {
+        if op_id(op) != "ImageBuild" {
+            return Ok(());
+        }
+        let params = op
+            .get_mut("parameters")
+            .and_then(Value::as_array_mut)
+            .context("ImageBuild has no parameters")?;
+        for name in ["t", "extrahosts"] {
+            let Some(p) = params
+                .iter_mut()
+                .find(|p| p["name"] == name && p["in"] == "query")
+            else {
+                // `extrahosts` is documented from 1.28 on.
+                continue;
+            };
+            if p["schema"]["type"] == "string" {
+                p["schema"] = json!({ "type": "array", "items": { "type": "string" } });
+                p["style"] = json!("form");
+                p["explode"] = json!(true);
+                changed += 1;
+            }
+        }
+        for name in ["ulimits", "isolation"] {
+            if !params
+                .iter()
+                .any(|p| p["name"] == name && p["in"] == "query")
+            {
+                params.push(json!({ "name": name, "in": "query", "schema": { "type": "string" } }));
+                changed += 1;
+            }
+        }
+        Ok(())
+    })?;
     Ok(changed)
 }
 

@@ -110,6 +110,37 @@ impl Write for ChannelWriter {
     }
 }
 
+/// A request body written by `write` on a blocking thread while it is
+/// sent, through a bounded channel (a few 64 KiB chunks in flight: constant
+/// memory). A failure of `write` makes the upload fail rather than end as a
+/// short body; the handle gives what `write` returned.
+pub(crate) fn streamed_body<F>(
+    write: F,
+) -> (
+    Body,
+    tokio::task::JoinHandle<std::result::Result<(), String>>,
+)
+where
+    F: FnOnce(&mut dyn Write) -> std::result::Result<(), String> + Send + 'static,
+{
+    let (tx, rx) = mpsc::channel::<std::result::Result<Bytes, BoxError>>(IN_FLIGHT);
+    let handle = tokio::task::spawn_blocking(move || {
+        let mut writer = ChannelWriter {
+            tx: tx.clone(),
+            buf: Vec::with_capacity(CHUNK),
+        };
+        let written = write(&mut writer).and_then(|()| writer.flush().map_err(|e| e.to_string()));
+        if let Err(e) = &written {
+            let _ = tx.blocking_send(Err(e.clone().into()));
+        }
+        written
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    (Body::from_stream(stream), handle)
+}
+
 /// A `Read` over chunks arriving on a bounded channel.
 struct ChannelReader {
     rx: mpsc::Receiver<std::result::Result<Bytes, std::io::Error>>,
@@ -131,35 +162,24 @@ impl Read for ChannelReader {
     }
 }
 
-/// A tar built by `fill` on a blocking thread while it is sent: the
-/// request body, and the builder's outcome (joined after the request). The
-/// two are joined by a bounded channel of a few 64 KiB chunks, so an
-/// archive of any size holds only what is in flight. A failure to build
-/// makes the body fail too, rather than end as a short archive.
+/// A tar built by `fill` on a blocking thread while it is sent (through
+/// [`streamed_body`]: constant memory), links stored as links: the request
+/// body, and the builder's outcome (joined after the request). A failure
+/// to build makes the body fail too, rather than end as a short archive.
 pub(crate) fn tar_on_the_fly(
     what: String,
-    fill: impl FnOnce(&mut tar::Builder<ChannelWriter>) -> std::io::Result<()> + Send + 'static,
-) -> (Body, tokio::task::JoinHandle<std::io::Result<()>>) {
-    let (tx, rx) = mpsc::channel::<std::result::Result<Bytes, BoxError>>(IN_FLIGHT);
-    let builder = tokio::task::spawn_blocking(move || {
-        let writer = ChannelWriter {
-            tx: tx.clone(),
-            buf: Vec::with_capacity(CHUNK),
-        };
+    fill: impl FnOnce(&mut tar::Builder<&mut dyn Write>) -> std::io::Result<()> + Send + 'static,
+) -> (
+    Body,
+    tokio::task::JoinHandle<std::result::Result<(), String>>,
+) {
+    streamed_body(move |writer| {
         let mut tar = tar::Builder::new(writer);
         tar.follow_symlinks(false);
-        let finished = fill(&mut tar)
-            .and_then(|()| tar.into_inner())
-            .and_then(|mut w| w.flush());
-        if let Err(e) = &finished {
-            let _ = tx.blocking_send(Err(format!("building {what}: {e}").into()));
-        }
-        finished
-    });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    });
-    (Body::from_stream(stream), builder)
+        fill(&mut tar)
+            .and_then(|()| tar.into_inner().map(|_| ()))
+            .map_err(|e| format!("building {what}: {e}"))
+    })
 }
 
 impl Containers<'_> {
@@ -290,7 +310,7 @@ impl Containers<'_> {
             (Ok(()), Ok(())) => Ok(()),
             // A refused upload stops the builder too; the refusal is the cause.
             (Err(e), _) => Err(e),
-            (Ok(()), Err(e)) => Err(Error::invalid_input(format!("building the archive: {e}"))),
+            (Ok(()), Err(e)) => Err(Error::invalid_input(e)),
         }
     }
 

@@ -32,7 +32,7 @@ mod port;
 mod run;
 mod unpack;
 
-pub(crate) use archive::tar_on_the_fly;
+pub(crate) use archive::{streamed_body, tar_on_the_fly};
 pub use archive::{PathStat, PutArchiveOptions};
 pub use create::ContainerCreate;
 pub use options::{
