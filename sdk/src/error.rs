@@ -161,6 +161,11 @@ pub enum Error {
         message: String,
     },
 
+    /// An image reference that does not follow the grammar the Docker CLI
+    /// uses (nothing was sent); the kind says why.
+    #[error(transparent)]
+    InvalidReference(#[from] crate::reference::ReferenceError),
+
     /// The connection failed: refused, reset, TLS, ssh, ...
     #[error("transport error: {context}")]
     #[non_exhaustive]
