@@ -31,6 +31,7 @@ pub mod attach;
 mod client;
 pub mod config;
 pub mod containers;
+pub mod credentials;
 mod error;
 pub mod exec;
 mod filters;
