@@ -120,6 +120,13 @@ pub enum Error {
     InStream {
         /// The engine's message.
         message: String,
+        /// The engine's error code, where it sent one (a progress
+        /// stream's `errorDetail.code`: a build step's exit code, say).
+        code: Option<i64>,
+        /// What the stream said before the failure, where the SDK kept it
+        /// (a build's output, the status lines of a pull): filled in by
+        /// [`ProgressStream::finish`](crate::progress::ProgressStream::finish).
+        output: Vec<String>,
     },
 
     /// The negotiated API version lacks an operation, parameter or field
@@ -261,7 +268,7 @@ impl Error {
             | Error::InvalidArgument { message, .. }
             | Error::Unauthorized { message, .. }
             | Error::Engine { message, .. }
-            | Error::InStream { message } => Some(message),
+            | Error::InStream { message, .. } => Some(message),
             _ => None,
         }
     }

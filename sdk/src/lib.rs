@@ -28,6 +28,7 @@
 #![warn(missing_docs)]
 
 pub mod attach;
+pub mod auth;
 mod client;
 pub mod config;
 pub mod containers;
@@ -39,12 +40,14 @@ pub mod images;
 mod negotiate;
 mod options;
 mod placement;
+pub mod progress;
 pub mod reference;
 pub mod streams;
 pub mod system;
 pub mod transport;
 pub mod types;
 
+pub use auth::RegistryAuth;
 pub use client::{Docker, DockerBuilder, VersionSetting};
 pub use error::{BoxError, Error, Result, TimeoutPhase};
 pub use filters::Filters;
