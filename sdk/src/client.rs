@@ -46,7 +46,8 @@ struct Inner {
     response_timeout: Option<Duration>,
     session: RwLock<Option<Arc<Session>>>,
     negotiating: tokio::sync::Mutex<()>,
-    cli: CliConfig,
+    /// Swappable: [`Docker::reload_config`] replaces it while calls run.
+    cli: RwLock<Arc<CliConfig>>,
     credstore_env: Vec<(String, String)>,
 }
 
@@ -267,7 +268,7 @@ impl DockerBuilder {
                 response_timeout: self.response_timeout,
                 session: RwLock::new(None),
                 negotiating: tokio::sync::Mutex::new(()),
-                cli: self.cli,
+                cli: RwLock::new(Arc::new(self.cli)),
                 credstore_env: self.credstore_env,
             }),
         })
@@ -304,10 +305,48 @@ impl Docker {
         &self.inner.host
     }
 
-    /// The Docker CLI configuration the client was built from (empty for
-    /// [`Docker::builder`]).
-    pub fn cli_config(&self) -> &CliConfig {
-        &self.inner.cli
+    /// The Docker CLI configuration in use (empty for
+    /// [`Docker::builder`]): the one the client was built from, or the last
+    /// [`Docker::reload_config`] read.
+    pub fn cli_config(&self) -> Arc<CliConfig> {
+        match self.inner.cli.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Reads `config.json` again from the directory the configuration came
+    /// from (docker-py's `reload_config`): credentials, credential helpers,
+    /// proxies, detach keys and `HttpHeaders` apply to the calls made from
+    /// then on, by this client and its clones, without rebuilding it (the
+    /// connection pool and the negotiated version are kept). A client
+    /// without a configuration directory keeps its empty configuration.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when `config.json` cannot be read or is not
+    /// valid JSON (the configuration in use is kept).
+    ///
+    /// ```no_run
+    /// # fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// // after `docker login` elsewhere:
+    /// docker.reload_config()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn reload_config(&self) -> Result<()> {
+        let Some(dir) = self.cli_config().dir().map(std::path::Path::to_path_buf) else {
+            return Ok(());
+        };
+        self.set_cli_config(CliConfig::load_dir(dir)?);
+        Ok(())
+    }
+
+    /// Replaces the CLI configuration in use (see [`Docker::reload_config`]).
+    pub fn set_cli_config(&self, config: CliConfig) {
+        let config = Arc::new(config);
+        match self.inner.cli.write() {
+            Ok(mut c) => *c = config,
+            Err(poisoned) => *poisoned.into_inner() = config,
+        }
     }
 
     /// Environment given to credential helpers.
@@ -448,10 +487,12 @@ impl Docker {
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        let cli = self.cli_config();
         let hook = Arc::new(CallHook {
             version: session.version,
             span: span.clone(),
-            detach_keys: self.inner.cli.detach_keys().map(str::to_string),
+            detach_keys: cli.detach_keys().map(str::to_string),
+            http_headers: cli.http_headers(),
             op: OnceLock::new(),
             refusal: Mutex::new(None),
         });
@@ -503,6 +544,8 @@ struct CallHook {
     version: ApiVersion,
     span: tracing::Span,
     detach_keys: Option<String>,
+    /// `HttpHeaders` from `config.json`, on every request.
+    http_headers: Vec<(http::HeaderName, http::HeaderValue)>,
     op: OnceLock<&'static Operation>,
     refusal: Mutex<Option<Refusal>>,
 }
@@ -535,6 +578,7 @@ impl Hook for CallHook {
         self.span.record("method", op.method);
         self.span.record("path", op.path);
         crate::placement::place(request, op, self.detach_keys.as_deref());
+        crate::placement::http_headers(request, &self.http_headers);
         versions::check_request(op, request, self.version).map_err(|refusal| {
             let message = refusal.to_string();
             if let Ok(mut slot) = self.refusal.lock() {

@@ -30,75 +30,11 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 use tokio::io::AsyncWriteExt;
 
+use crate::auth::RegistryAuth;
 use crate::config::CliConfig;
 use crate::error::{Error, Result};
-
-/// Credentials for one registry as `config.json` or a helper has them.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct StoredCredentials {
-    /// The key they are stored under (`https://index.docker.io/v1/`,
-    /// `localhost:5000`).
-    pub server_address: String,
-    /// The user name (empty with an identity token from a helper).
-    pub username: String,
-    pub(crate) password: String,
-    pub(crate) identity_token: String,
-    pub(crate) registry_token: String,
-}
-
-impl std::fmt::Debug for StoredCredentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let set = |s: &str| if s.is_empty() { "" } else { "<redacted>" };
-        f.debug_struct("StoredCredentials")
-            .field("server_address", &self.server_address)
-            .field("username", &self.username)
-            .field("password", &set(&self.password))
-            .field("identity_token", &set(&self.identity_token))
-            .field("registry_token", &set(&self.registry_token))
-            .finish()
-    }
-}
-
-impl StoredCredentials {
-    /// User name and password for `server_address`.
-    pub fn new(
-        server_address: impl Into<String>,
-        username: impl Into<String>,
-        password: impl Into<String>,
-    ) -> Self {
-        StoredCredentials {
-            server_address: server_address.into(),
-            username: username.into(),
-            password: password.into(),
-            ..Default::default()
-        }
-    }
-
-    /// An identity token (as `login` may answer) instead of a password.
-    pub fn with_identity_token(mut self, token: impl Into<String>) -> Self {
-        self.identity_token = token.into();
-        self.password.clear();
-        self
-    }
-
-    /// Whether anything usable is there.
-    pub fn is_empty(&self) -> bool {
-        self.username.is_empty()
-            && self.password.is_empty()
-            && self.identity_token.is_empty()
-            && self.registry_token.is_empty()
-    }
-
-    /// Whether a password is set (it is never shown).
-    pub fn has_password(&self) -> bool {
-        !self.password.is_empty()
-    }
-
-    /// Whether an identity token is set (it is never shown).
-    pub fn has_identity_token(&self) -> bool {
-        !self.identity_token.is_empty()
-    }
-}
+use crate::reference::Reference;
+use crate::Docker;
 
 /// Where the credentials of one registry are kept.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,7 +83,7 @@ impl Credentials {
     /// [`Error::CredentialHelper`] when a helper fails (other than not
     /// knowing the registry) or cannot be run; [`Error::InvalidInput`]
     /// for a broken `auth` entry.
-    pub async fn get(&self, key: &str) -> Result<Option<StoredCredentials>> {
+    pub async fn get(&self, key: &str) -> Result<Option<RegistryAuth>> {
         let from_file = file_entry(self.config.raw(), key)?;
         match self.store_for(key) {
             Store::File => Ok(from_file.filter(|c| !c.is_empty())),
@@ -167,17 +103,12 @@ impl Credentials {
                         .to_string()
                 };
                 let (username, secret) = (field("Username"), field("Secret"));
-                let mut creds = StoredCredentials {
-                    server_address: key.to_string(),
-                    ..Default::default()
-                };
-                if username == "<token>" {
-                    creds.identity_token = secret;
+                let auth = if username == "<token>" {
+                    RegistryAuth::identity_token(secret)
                 } else {
-                    creds.username = username;
-                    creds.password = secret;
-                }
-                Ok((!creds.is_empty()).then_some(creds))
+                    RegistryAuth::new(username, secret)
+                };
+                Ok((!auth.is_empty()).then(|| auth.server_address(key)))
             }
         }
     }
@@ -190,13 +121,15 @@ impl Credentials {
     /// [`Error::CredentialHelper`] when the helper fails;
     /// [`Error::InvalidInput`] when there is no configuration directory or
     /// `config.json` cannot be written.
-    pub async fn store(&self, key: &str, creds: &StoredCredentials) -> Result<()> {
+    pub async fn store(&self, key: &str, creds: &RegistryAuth) -> Result<()> {
+        let username = creds.username().unwrap_or_default();
+        let identity = creds.identity().unwrap_or_default();
         match self.store_for(key) {
             Store::Helper(helper) => {
-                let (username, secret) = if creds.identity_token.is_empty() {
-                    (creds.username.as_str(), creds.password.as_str())
+                let (username, secret) = if identity.is_empty() {
+                    (username, creds.password().unwrap_or_default())
                 } else {
-                    ("<token>", creds.identity_token.as_str())
+                    ("<token>", identity)
                 };
                 let doc = serde_json::json!({
                     "ServerURL": key, "Username": username, "Secret": secret,
@@ -214,19 +147,19 @@ impl Credentials {
             }
             Store::File => {
                 let mut entry = Map::new();
-                let password = if creds.identity_token.is_empty() {
-                    creds.password.as_str()
+                let password = if identity.is_empty() {
+                    creds.password().unwrap_or_default()
                 } else {
                     ""
                 };
                 entry.insert(
                     "auth".into(),
                     base64::engine::general_purpose::STANDARD
-                        .encode(format!("{}:{password}", creds.username))
+                        .encode(format!("{username}:{password}"))
                         .into(),
                 );
-                if !creds.identity_token.is_empty() {
-                    entry.insert("identitytoken".into(), creds.identity_token.clone().into());
+                if !identity.is_empty() {
+                    entry.insert("identitytoken".into(), identity.into());
                 }
                 self.edit_file(|auths| {
                     auths.insert(key.to_string(), Value::Object(entry));
@@ -258,6 +191,15 @@ impl Credentials {
             .await?;
         }
         Ok(())
+    }
+
+    /// The credentials for the registry of `reference`, under the key the
+    /// CLI chooses for it ([`Reference::registry_key`]).
+    ///
+    /// # Errors
+    /// As [`Credentials::get`].
+    pub async fn for_reference(&self, reference: &Reference) -> Result<Option<RegistryAuth>> {
+        self.get(&reference.registry_key()).await
     }
 
     /// Rewrites `config.json` with `edit` applied to its `auths` (the file
@@ -294,6 +236,25 @@ impl Credentials {
     }
 }
 
+impl Docker {
+    /// The credential stores this client uses: `config.json` of its CLI
+    /// configuration (as [`Docker::reload_config`] last read it) and its
+    /// helpers, run with [`crate::DockerBuilder::credstore_env`].
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::reference::Reference;
+    /// let image = Reference::parse("localhost:5000/app:1")?;
+    /// if let Some(auth) = docker.credentials().for_reference(&image).await? {
+    ///     println!("as {:?}", auth.username());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn credentials(&self) -> Credentials {
+        Credentials::new(self.cli_config(), self.credstore_env().to_vec())
+    }
+}
+
 fn write_error(path: &Path, e: std::io::Error) -> Error {
     Error::invalid_input(format!("cannot write {}: {e}", path.display()))
 }
@@ -318,7 +279,7 @@ async fn write_private(dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// `auths[key]` of `config.json`, or the entry whose key has `key` as its
 /// host (the CLI's legacy match).
-fn file_entry(file: &Value, key: &str) -> Result<Option<StoredCredentials>> {
+fn file_entry(file: &Value, key: &str) -> Result<Option<RegistryAuth>> {
     let Some(auths) = file.get("auths").and_then(Value::as_object) else {
         return Ok(None);
     };
@@ -334,29 +295,29 @@ fn file_entry(file: &Value, key: &str) -> Result<Option<StoredCredentials>> {
         entry
             .get(name)
             .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
     };
-    let mut creds = StoredCredentials {
-        server_address: stored_key.clone(),
-        username: s("username"),
-        password: s("password"),
-        identity_token: s("identitytoken"),
-        registry_token: s("registrytoken"),
-    };
-    let auth = s("auth");
-    if !auth.is_empty() {
+    let (mut username, mut password) = (s("username"), s("password"));
+    if let Some(auth) = s("auth") {
         let broken =
             || Error::invalid_input(format!("config.json: invalid `auth` for {stored_key}"));
         let decoded = base64::engine::general_purpose::STANDARD
             .decode(auth.trim())
             .map_err(|_| broken())?;
         let decoded = String::from_utf8(decoded).map_err(|_| broken())?;
-        let (user, password) = decoded.split_once(':').ok_or_else(broken)?;
-        creds.username = user.to_string();
-        creds.password = password.to_string();
+        let (user, pass) = decoded.split_once(':').ok_or_else(broken)?;
+        username = Some(user.to_string()).filter(|u| !u.is_empty());
+        password = Some(pass.to_string()).filter(|p| !p.is_empty());
     }
-    Ok(Some(creds))
+    let auth = match (username, password) {
+        (None, None) => RegistryAuth::default(),
+        (u, p) => RegistryAuth::new(u.unwrap_or_default(), p.unwrap_or_default()),
+    };
+    Ok(Some(
+        auth.with_tokens(s("identitytoken"), s("registrytoken"))
+            .server_address(stored_key.clone()),
+    ))
 }
 
 /// Runs `docker-credential-<helper> <action>` with `input` on stdin: its
@@ -434,14 +395,14 @@ mod tests {
         let c = Credentials::new(cfg, Vec::new());
         assert_eq!(c.store_for("localhost:5000"), Store::File);
         let got = c.get("localhost:5000").await.unwrap().unwrap();
-        assert_eq!(got.username, "me");
-        assert_eq!(got.password, "s3cret:with:colons");
+        assert_eq!(got.username(), Some("me"));
+        assert_eq!(got.password(), Some("s3cret:with:colons"));
         let debug = format!("{got:?}");
         assert!(!debug.contains("s3cret"), "{debug}");
 
         let legacy = c.get("legacy.example.com").await.unwrap().unwrap();
-        assert_eq!(legacy.server_address, "https://legacy.example.com/v1/");
-        assert_eq!(legacy.username, "me");
+        assert_eq!(legacy.server(), Some("https://legacy.example.com/v1/"));
+        assert_eq!(legacy.username(), Some("me"));
 
         let tok = c.get("tok.example.com").await.unwrap().unwrap();
         assert_eq!(
@@ -464,9 +425,7 @@ mod tests {
             r#"{"detachKeys": "ctrl-x,x", "auths": {"a:1": {"auth": "eDp5"}}}"#,
         );
         let c = Credentials::new(cfg, Vec::new());
-        c.store("b:2", &StoredCredentials::new("b:2", "u", "p"))
-            .await
-            .unwrap();
+        c.store("b:2", &RegistryAuth::new("u", "p")).await.unwrap();
         let doc: Value =
             serde_json::from_slice(&std::fs::read(dir.path().join("config.json")).unwrap())
                 .unwrap();
@@ -487,7 +446,10 @@ mod tests {
             Arc::new(CliConfig::load_dir(dir.path()).unwrap()),
             Vec::new(),
         );
-        assert_eq!(reloaded.get("b:2").await.unwrap().unwrap().password, "p");
+        assert_eq!(
+            reloaded.get("b:2").await.unwrap().unwrap().password(),
+            Some("p")
+        );
         reloaded.erase("b:2").await.unwrap();
         let doc: Value =
             serde_json::from_slice(&std::fs::read(dir.path().join("config.json")).unwrap())
@@ -577,12 +539,9 @@ esac
             path_env(dir.path()),
         );
         assert!(c.get("reg.example:5000").await.unwrap().is_none());
-        c.store(
-            "reg.example:5000",
-            &StoredCredentials::new("reg.example:5000", "bob", "pw1"),
-        )
-        .await
-        .unwrap();
+        c.store("reg.example:5000", &RegistryAuth::new("bob", "pw1"))
+            .await
+            .unwrap();
         let got = c.get("reg.example:5000").await.unwrap().unwrap();
         assert_eq!(
             (got.username.as_str(), got.password.as_str()),
@@ -595,12 +554,9 @@ esac
         assert_eq!(doc["auths"]["reg.example:5000"], serde_json::json!({}));
 
         // An identity token travels as the user `<token>`.
-        c.store(
-            "reg.example:5000",
-            &StoredCredentials::new("reg.example:5000", "bob", "").with_identity_token("idt"),
-        )
-        .await
-        .unwrap();
+        c.store("reg.example:5000", &RegistryAuth::identity_token("idt"))
+            .await
+            .unwrap();
         let got = c.get("reg.example:5000").await.unwrap().unwrap();
         assert_eq!(
             (got.username.as_str(), got.identity_token.as_str()),

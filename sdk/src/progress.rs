@@ -205,7 +205,6 @@ impl fmt::Debug for ProgressStream {
 
 impl ProgressStream {
     /// The progress stream of a generated call's streamed answer.
-    #[allow(dead_code)] // until the image endpoints land
     pub(crate) fn from_raw(operation: &'static str, body: progenitor_client::ByteStream) -> Self {
         ProgressStream::from_chunks(
             operation,

@@ -24,18 +24,20 @@ use std::path::Path;
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
+use crate::auth::RegistryAuth;
 use crate::client::{Answer, Docker};
 use crate::containers::flag;
 use crate::error::{Error, Result};
 use crate::models;
+use crate::progress::ProgressStream;
 use crate::reference::Reference;
-use crate::streams::ByteStream;
+use crate::streams::{Body, ByteStream};
 
 mod options;
 
 pub use options::{
-    CommitOptions, ImportOptions, ListOptions, LoadOptions, PruneOptions, RemoveOptions,
-    SearchOptions,
+    CommitOptions, ImportOptions, ListOptions, LoadOptions, PruneOptions, PullOptions, PushOptions,
+    RemoveOptions, SearchOptions,
 };
 
 /// An id as the Docker CLI shows it: the algorithm prefix (`sha256:`)
@@ -455,4 +457,262 @@ impl Images<'_> {
             .await?
             .into_inner())
     }
+
+    /// The credentials for `reference`: the caller's, else those the CLI
+    /// configuration has for its registry.
+    async fn auth_for(
+        &self,
+        reference: &Reference,
+        explicit: Option<&RegistryAuth>,
+    ) -> Result<Option<RegistryAuth>> {
+        match explicit {
+            Some(auth) => Ok(Some(auth.clone())),
+            None => self.docker.credentials().for_reference(reference).await,
+        }
+    }
+
+    /// Pulls an image (`busybox`, `localhost:5000/app:1`,
+    /// `app@sha256:…`; `latest` when no tag is given) as the CLI does, with
+    /// the credentials `config.json` has for its registry unless
+    /// [`PullOptions::auth`] gives others: the engine's progress stream
+    /// (drive it with [`ProgressStream::finish`] for the pulled digest).
+    ///
+    /// # Errors
+    /// [`Error::InvalidReference`] (nothing is sent), [`Error::InvalidInput`]
+    /// for a tag with [`PullOptions::all_tags`]; [`Error::CredentialHelper`]
+    /// when the configured helper fails; [`Error::NotFound`] or
+    /// [`Error::Unauthorized`] when the registry refuses at once; later
+    /// failures are [`Error::InStream`] items of the stream.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::images::PullOptions;
+    /// let done = docker.images().pull("localhost:5000/app:1", &PullOptions::default()).await?.finish().await?;
+    /// println!("{:?}", done.digest());
+    /// # Ok(()) }
+    /// ```
+    pub async fn pull(&self, reference: &str, opts: &PullOptions) -> Result<ProgressStream> {
+        let r = Reference::parse(reference)?;
+        if opts.all_tags && (r.tag().is_some() || r.digest().is_some()) {
+            return Err(Error::invalid_input(format!(
+                "`{reference}`: a tag or digest cannot be pulled with all tags"
+            )));
+        }
+        let auth = self.auth_for(&r, opts.auth.as_ref()).await?;
+        let header = auth.map(|a| a.header_value());
+        let from_image = r.name();
+        let tag = (!opts.all_tags).then(|| r.tag_or_digest().to_string());
+        let resp = self
+            .docker
+            .call(Answer::Stream, async |c| {
+                c.image_create(
+                    None,
+                    Some(&from_image),
+                    None,
+                    None,
+                    opts.platform.as_deref(),
+                    None,
+                    tag.as_deref(),
+                    header.as_deref(),
+                    reqwest::Body::from(""),
+                )
+                .await
+            })
+            .await?;
+        Ok(ProgressStream::from_raw("ImageCreate", resp.into_inner()))
+    }
+
+    /// Pushes an image to its registry (`localhost:5000/app:1`; `latest`
+    /// when no tag is given, every tag with [`PushOptions::all_tags`]),
+    /// with the credentials `config.json` has for it unless
+    /// [`PushOptions::auth`] gives others: the engine's progress stream,
+    /// whose [`ProgressStream::finish`] has the pushed digest.
+    ///
+    /// # Errors
+    /// [`Error::InvalidReference`]; [`Error::InvalidInput`] for a digest
+    /// (nothing is sent); [`Error::NotFound`] for a missing local image; a
+    /// registry refusing the credentials is an [`Error::InStream`] item.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::images::PushOptions;
+    /// use docker_engine::RegistryAuth;
+    /// let opts = PushOptions::default().auth(RegistryAuth::new("ci", "token"));
+    /// let done = docker.images().push("registry.example.com/team/app:2", &opts).await?.finish().await?;
+    /// println!("{:?}", done.digest());
+    /// # Ok(()) }
+    /// ```
+    pub async fn push(&self, reference: &str, opts: &PushOptions) -> Result<ProgressStream> {
+        let r = Reference::parse(reference)?;
+        if r.digest().is_some() {
+            return Err(Error::invalid_input(format!(
+                "`{reference}`: cannot push a digest reference"
+            )));
+        }
+        if opts.all_tags && r.tag().is_some() {
+            return Err(Error::invalid_input(format!(
+                "`{reference}`: a tag cannot be pushed with all tags"
+            )));
+        }
+        let auth = self.auth_for(&r, opts.auth.as_ref()).await?;
+        // The engine needs the header even without credentials (`{}`), as
+        // the CLI sends it.
+        let header = auth.unwrap_or_default().header_value();
+        let name = r.name();
+        let tag = (!opts.all_tags).then(|| r.tag_or_digest().to_string());
+        let resp = self
+            .docker
+            .call(Answer::Stream, async |c| {
+                c.image_push(&name, None, tag.as_deref(), &header).await
+            })
+            .await?;
+        Ok(ProgressStream::from_raw("ImagePush", resp.into_inner()))
+    }
+
+    /// Loads images from a tar stream as `docker save` writes it: the
+    /// engine's messages (`Loaded image: …` as stream text; layer progress
+    /// too unless [`LoadOptions::quiet`]).
+    ///
+    /// # Errors
+    /// A transport error while sending; a tar the engine cannot read is an
+    /// [`Error::InStream`] item (or [`Error::Engine`] at once).
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::images::LoadOptions;
+    /// use docker_engine::streams::Body;
+    /// let tar = std::fs::read("/tmp/busybox.tar").unwrap();
+    /// let done = docker.images().load(Body::from(tar), &LoadOptions::default().quiet(true)).await?.finish().await?;
+    /// print!("{}", done.output.concat());
+    /// # Ok(()) }
+    /// ```
+    pub async fn load(&self, tar: Body, opts: &LoadOptions) -> Result<ProgressStream> {
+        let resp = self
+            .docker
+            .call(Answer::Stream, async |c| {
+                c.image_load(None, flag(opts.quiet), tar.0).await
+            })
+            .await?;
+        Ok(ProgressStream::from_raw("ImageLoad", resp.into_inner()))
+    }
+
+    /// [`Images::load`] from a file, read while it is sent (memory stays
+    /// constant whatever its size).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the file cannot be opened; as
+    /// [`Images::load`].
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::images::LoadOptions;
+    /// docker.images().load_file("/tmp/busybox.tar", &LoadOptions::default()).await?.finish().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn load_file(
+        &self,
+        path: impl AsRef<Path>,
+        opts: &LoadOptions,
+    ) -> Result<ProgressStream> {
+        let file = open(path.as_ref()).await?;
+        self.load(Body::from_file(file), opts).await
+    }
+
+    /// Makes an image from a tar of a filesystem (`docker import`): the
+    /// engine's progress stream, whose last status is the new image's id.
+    ///
+    /// # Errors
+    /// [`Error::InvalidReference`] for a bad [`ImportOptions::repo`]
+    /// (nothing is sent); a tar the engine cannot read is an
+    /// [`Error::InStream`] item or [`Error::Engine`].
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::images::ImportOptions;
+    /// use docker_engine::streams::Body;
+    /// let tar = std::fs::read("/tmp/rootfs.tar").unwrap();
+    /// let opts = ImportOptions::default().repo("me/rootfs:1").change(r#"CMD ["/bin/sh"]"#);
+    /// docker.images().import(Body::from(tar), &opts).await?.finish().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn import(&self, tar: Body, opts: &ImportOptions) -> Result<ProgressStream> {
+        self.import_from("-", tar, opts).await
+    }
+
+    /// [`Images::import`] from a file, read while it is sent.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the file cannot be opened; as
+    /// [`Images::import`].
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::images::ImportOptions;
+    /// docker.images().import_file("/tmp/rootfs.tar", &ImportOptions::default().repo("me/rootfs")).await?.finish().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn import_file(
+        &self,
+        path: impl AsRef<Path>,
+        opts: &ImportOptions,
+    ) -> Result<ProgressStream> {
+        let file = open(path.as_ref()).await?;
+        self.import_from("-", Body::from_file(file), opts).await
+    }
+
+    /// [`Images::import`] of a tar the engine downloads from `url`.
+    ///
+    /// # Errors
+    /// As [`Images::import`]; a URL the engine cannot fetch is an
+    /// [`Error::InStream`] item or an engine error.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::images::ImportOptions;
+    /// docker.images().import_url("http://files.example.com/rootfs.tar", &ImportOptions::default()).await?.finish().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn import_url(&self, url: &str, opts: &ImportOptions) -> Result<ProgressStream> {
+        if url.is_empty() || url == "-" {
+            return Err(Error::invalid_input("import_url needs a URL"));
+        }
+        self.import_from(url, Body::from_bytes(Vec::new()), opts)
+            .await
+    }
+
+    async fn import_from(
+        &self,
+        src: &str,
+        tar: Body,
+        opts: &ImportOptions,
+    ) -> Result<ProgressStream> {
+        if let Some(repo) = &opts.repo {
+            Reference::parse(repo)?;
+        }
+        let changes = (!opts.changes.is_empty()).then_some(&opts.changes);
+        let resp = self
+            .docker
+            .call(Answer::Stream, async |c| {
+                c.image_create(
+                    changes,
+                    None,
+                    Some(src),
+                    opts.message.as_deref(),
+                    opts.platform.as_deref(),
+                    opts.repo.as_deref(),
+                    opts.tag.as_deref(),
+                    None,
+                    tar.0,
+                )
+                .await
+            })
+            .await?;
+        Ok(ProgressStream::from_raw("ImageCreate", resp.into_inner()))
+    }
+}
+
+async fn open(path: &Path) -> Result<tokio::fs::File> {
+    tokio::fs::File::open(path)
+        .await
+        .map_err(|e| Error::invalid_input(format!("cannot open {}: {e}", path.display())))
 }

@@ -211,3 +211,29 @@ options! {
         quiet: flag,
     }
 }
+
+options! {
+    /// Options for [`Images::pull`].
+    pub struct PullOptions {
+        /// Every tag of the repository (the reference must have no tag or
+        /// digest).
+        all_tags: flag,
+        /// The platform to pull (`linux/arm64`; API 1.32+).
+        platform: opt<String>,
+        /// Credentials to send instead of those `config.json` has for the
+        /// registry.
+        auth: opt<crate::RegistryAuth>,
+    }
+}
+
+options! {
+    /// Options for [`Images::push`].
+    pub struct PushOptions {
+        /// Every tag of the repository (the reference must have no tag);
+        /// without it, a reference without a tag pushes `latest`.
+        all_tags: flag,
+        /// Credentials to send instead of those `config.json` has for the
+        /// registry.
+        auth: opt<crate::RegistryAuth>,
+    }
+}
