@@ -83,7 +83,8 @@ impl System<'_> {
         let answer = self
             .docker
             .call(Answer::Prompt, async |c| c.system_auth(&body).await)
-            .await?
+            .await
+            .map_err(refused_login)?
             .into_inner();
         if opts.store {
             let key = crate::reference::registry_key(&server);
@@ -190,5 +191,23 @@ impl System<'_> {
             .call(Answer::Prompt, async |c| c.system_info().await)
             .await?
             .into_inner())
+    }
+}
+
+/// A registry's 401, which engines before 23.0 report as a 500 whose
+/// message names it, as the [`Error::Unauthorized`] it is.
+fn refused_login(e: Error) -> Error {
+    match e {
+        Error::Engine {
+            operation,
+            status: 500,
+            message,
+            ..
+        } if message.contains("401 Unauthorized") => Error::Unauthorized {
+            operation,
+            status: 401,
+            message,
+        },
+        e => e,
     }
 }
