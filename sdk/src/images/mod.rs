@@ -499,7 +499,8 @@ impl Images<'_> {
             )));
         }
         let auth = self.auth_for(&r, opts.auth.as_ref()).await?;
-        let header = auth.map(|a| a.header_value());
+        // `{}` without credentials, as the CLI sends it.
+        let header = auth.unwrap_or_default().header_value();
         let from_image = r.name();
         let tag = (!opts.all_tags).then(|| r.tag_or_digest().to_string());
         let resp = self
@@ -513,7 +514,7 @@ impl Images<'_> {
                     opts.platform.as_deref(),
                     None,
                     tag.as_deref(),
-                    header.as_deref(),
+                    Some(&header),
                     reqwest::Body::from(""),
                 )
                 .await
