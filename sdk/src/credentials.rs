@@ -406,9 +406,10 @@ mod tests {
 
         let tok = c.get("tok.example.com").await.unwrap().unwrap();
         assert_eq!(
-            (tok.identity_token.as_str(), tok.registry_token.as_str()),
-            ("idtok", "regtok")
+            (tok.identity(), tok.token()),
+            (Some("idtok"), Some("regtok"))
         );
+        assert_eq!(tok.username(), None);
 
         assert!(c.get("other:5000").await.unwrap().is_none());
         assert!(matches!(
@@ -543,10 +544,8 @@ esac
             .await
             .unwrap();
         let got = c.get("reg.example:5000").await.unwrap().unwrap();
-        assert_eq!(
-            (got.username.as_str(), got.password.as_str()),
-            ("bob", "pw1")
-        );
+        assert_eq!((got.username(), got.password()), (Some("bob"), Some("pw1")));
+        assert_eq!(got.server(), Some("reg.example:5000"));
         // The file keeps an empty entry, as the CLI leaves it.
         let doc: Value =
             serde_json::from_slice(&std::fs::read(dir.path().join("config.json")).unwrap())
@@ -558,10 +557,7 @@ esac
             .await
             .unwrap();
         let got = c.get("reg.example:5000").await.unwrap().unwrap();
-        assert_eq!(
-            (got.username.as_str(), got.identity_token.as_str()),
-            ("", "idt")
-        );
+        assert_eq!((got.username(), got.identity()), (None, Some("idt")));
 
         c.erase("reg.example:5000").await.unwrap();
         assert!(c.get("reg.example:5000").await.unwrap().is_none());

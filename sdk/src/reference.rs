@@ -134,7 +134,7 @@ impl Reference {
             return Err(err(ReferenceErrorKind::NameContainsUppercase));
         }
         let full = format!("{domain}/{remainder}");
-        parse_full(&full).map_err(|kind| err(kind))
+        parse_full(&full).map_err(err)
     }
 
     /// The registry domain (`docker.io`, `localhost:5000`, `[::1]:5000`).

@@ -301,7 +301,7 @@ async fn the_authenticated_registry_refuses_then_takes_credentials_from_login() 
     let target = format!("{registry}/{repo}:1");
     cleanup_after(
         &docker,
-        &[target.clone()],
+        std::slice::from_ref(&target),
         &registry,
         &repo,
         Some((&user, &password)),
@@ -516,7 +516,7 @@ async fn credentials_through_a_credential_helper() {
         let target = format!("{registry}/{repo}:1");
         cleanup_after(
             &docker,
-            &[target.clone()],
+            std::slice::from_ref(&target),
             &registry,
             &repo,
             Some((&user, &password)),
