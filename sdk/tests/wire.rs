@@ -1372,6 +1372,8 @@ async fn registry_auth_goes_in_its_header_from_the_call_or_the_configuration() {
             "{}",
             seen.path
         );
+        // A POST without a body says so (the SDK's own connections carry it).
+        assert_eq!(header(&seen, "content-length"), Some("0"), "{}", seen.path);
     }
 
     // From config.json, under the key the CLI chooses: host:port, and
