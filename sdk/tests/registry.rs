@@ -179,7 +179,13 @@ async fn push_pull_and_inspect_through_the_open_registry() {
             let digest = pushed.digest().expect("a pushed digest").to_string();
             assert!(digest.starts_with("sha256:"), "{digest}");
 
-            let dist = images.distribution_inspect(&v1).await.unwrap();
+            let dist = images
+                .distribution_inspect(
+                    &v1,
+                    &docker_engine::images::DistributionInspectOptions::default(),
+                )
+                .await
+                .unwrap();
             assert_eq!(dist.descriptor.digest.as_deref(), Some(digest.as_str()));
 
             // Pulled back after removing it here: the same digest.
@@ -358,6 +364,27 @@ async fn the_authenticated_registry_refuses_then_takes_credentials_from_login() 
                 .unwrap();
             let digest = pushed.digest().unwrap().to_string();
 
+            // Distribution inspect needs the credentials too.
+            use docker_engine::images::DistributionInspectOptions;
+            let err = images
+                .distribution_inspect(&target, &DistributionInspectOptions::default())
+                .await
+                .unwrap_err();
+            assert!(
+                err.engine_message().is_some_and(|m| m.contains("401")
+                    || m.contains("unauthorized")
+                    || m.contains("no basic auth")),
+                "{err:?}"
+            );
+            let dist = images
+                .distribution_inspect(
+                    &target,
+                    &DistributionInspectOptions::default().auth(right.clone()),
+                )
+                .await
+                .unwrap();
+            assert_eq!(dist.descriptor.digest.as_deref(), Some(digest.as_str()));
+
             // Login without storing: nothing written.
             let answer = docker
                 .system()
@@ -392,6 +419,12 @@ async fn the_authenticated_registry_refuses_then_takes_credentials_from_login() 
                 .await
                 .unwrap();
             assert_eq!(pulled.digest(), Some(digest.as_str()));
+            // Distribution inspect with the stored ones.
+            let dist = images
+                .distribution_inspect(&target, &DistributionInspectOptions::default())
+                .await
+                .unwrap();
+            assert_eq!(dist.descriptor.digest.as_deref(), Some(digest.as_str()));
             images
                 .push(&target, &PushOptions::default())
                 .await

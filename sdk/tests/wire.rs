@@ -1268,7 +1268,10 @@ async fn image_options_have_exactly_their_effect_on_the_query() {
         ),
         (
             "distribution inspect",
-            call!(|d| d.images().distribution_inspect("x:1")),
+            call!(|d| d.images().distribution_inspect(
+                "x:1",
+                &docker_engine::images::DistributionInspectOptions::default()
+            )),
             "GET",
             "/distribution/docker.io%2Flibrary%2Fx:1/json",
             vec![],

@@ -36,8 +36,8 @@ use crate::streams::{Body, ByteStream};
 mod options;
 
 pub use options::{
-    CommitOptions, ImportOptions, ListOptions, LoadOptions, PruneOptions, PullOptions, PushOptions,
-    RemoveOptions, SearchOptions,
+    CommitOptions, DistributionInspectOptions, ImportOptions, ListOptions, LoadOptions,
+    PruneOptions, PullOptions, PushOptions, RemoveOptions, SearchOptions,
 };
 
 /// An id as the Docker CLI shows it: the algorithm prefix (`sha256:`)
@@ -434,7 +434,9 @@ impl Images<'_> {
     }
 
     /// What the registry says about an image without pulling it: its
-    /// manifest descriptor (digest, media type, size) and platforms.
+    /// manifest descriptor (digest, media type, size) and platforms, with
+    /// the credentials `config.json` has for its registry unless
+    /// [`DistributionInspectOptions::auth`] gives others.
     ///
     /// # Errors
     /// [`Error::InvalidReference`] (nothing sent); [`Error::Unauthorized`]
@@ -442,17 +444,25 @@ impl Images<'_> {
     ///
     /// ```no_run
     /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
-    /// let d = docker.images().distribution_inspect("localhost:5000/app:1").await?;
+    /// use docker_engine::images::DistributionInspectOptions;
+    /// let opts = DistributionInspectOptions::default();
+    /// let d = docker.images().distribution_inspect("localhost:5000/app:1", &opts).await?;
     /// println!("{:?}", d.descriptor.digest);
     /// # Ok(()) }
     /// ```
-    pub async fn distribution_inspect(&self, name: &str) -> Result<models::DistributionInspect> {
+    pub async fn distribution_inspect(
+        &self,
+        name: &str,
+        opts: &DistributionInspectOptions,
+    ) -> Result<models::DistributionInspect> {
         let r = Reference::parse(name)?;
+        let auth = self.auth_for(&r, opts.auth.as_ref()).await?;
+        let header = auth.map(|a| a.header_value());
         let name = r.to_string();
         Ok(self
             .docker
             .call(Answer::Prompt, async |c| {
-                c.distribution_inspect(&name).await
+                c.distribution_inspect(&name, header.as_deref()).await
             })
             .await?
             .into_inner())

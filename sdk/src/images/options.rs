@@ -237,3 +237,12 @@ options! {
         auth: opt<crate::RegistryAuth>,
     }
 }
+
+options! {
+    /// Options for [`Images::distribution_inspect`].
+    pub struct DistributionInspectOptions {
+        /// Credentials to send instead of those `config.json` has for the
+        /// registry.
+        auth: opt<crate::RegistryAuth>,
+    }
+}
