@@ -1464,3 +1464,41 @@ async fn registry_auth_goes_in_its_header_from_the_call_or_the_configuration() {
     assert_eq!(header(&seen[0], "x-other"), Some("2"));
     assert_eq!(header(&seen[0], "x-meta-source"), None);
 }
+
+#[tokio::test]
+async fn commit_sends_its_config_and_newer_image_options_are_refused_unsent() {
+    use docker_engine::images::{CommitOptions, ListOptions as ImageList, PullOptions};
+    let (host, log) = fake_engine("1.44").await;
+    let docker = client(&host, Some((1, 44)));
+    let body = body_of(
+        &docker,
+        &log,
+        call!(|d| d.images().commit(
+            "c1",
+            &CommitOptions::default().config(docker_engine::models::ContainerConfig {
+                cmd: Some(vec!["sh".into()]),
+                ..Default::default()
+            })
+        )),
+    )
+    .await;
+    assert_eq!(body, serde_json::json!({"Cmd": ["sh"]}));
+
+    // At 1.41: shared-size (1.42) is refused with nothing sent; at 1.31 a
+    // pull's platform (1.32) too.
+    let old = client(&host, Some((1, 41)));
+    let err = old
+        .images()
+        .list(&ImageList::default().shared_size(true))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::UnsupportedByVersion { .. }), "{err:?}");
+    let older = client(&host, Some((1, 31)));
+    let err = older
+        .images()
+        .pull("x:1", &PullOptions::default().platform("linux/arm64"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::UnsupportedByVersion { .. }), "{err:?}");
+    assert!(taken(&log).is_empty());
+}
