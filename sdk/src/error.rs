@@ -129,6 +129,18 @@ pub enum Error {
         output: Vec<String>,
     },
 
+    /// An archive from the engine held an entry that would have landed
+    /// outside the destination (an absolute path, `..`, a link pointing
+    /// out) or a device file: it was not written, and the copy stopped.
+    #[error("unsafe archive entry `{entry}`: {reason}")]
+    #[non_exhaustive]
+    UnsafeArchive {
+        /// The entry's path as the archive names it.
+        entry: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
     /// The negotiated API version lacks an operation, parameter or field
     /// that the call uses. Nothing was sent: the engine would have ignored
     /// it silently.
@@ -376,6 +388,62 @@ impl Error {
         Error::CredentialHelper {
             helper: helper.to_string(),
             message: message.into(),
+        }
+    }
+
+    /// The same error, about `op`: negotiation runs inside the call that
+    /// needed it, so its failures are reported as that call's.
+    pub(crate) fn for_operation(self, op: &'static str) -> Error {
+        let reword = |context: String| -> String {
+            for inner in ["SystemPing: ", "SystemVersion: "] {
+                if let Some(rest) = context.strip_prefix(inner) {
+                    return format!("{op}: {rest}");
+                }
+            }
+            context
+        };
+        match self {
+            Error::NotFound { message, .. } => Error::NotFound {
+                operation: op,
+                message,
+            },
+            Error::Conflict { message, .. } => Error::Conflict {
+                operation: op,
+                message,
+            },
+            Error::NotModified { .. } => Error::NotModified { operation: op },
+            Error::Unauthorized {
+                status, message, ..
+            } => Error::Unauthorized {
+                operation: op,
+                status,
+                message,
+            },
+            Error::InvalidArgument { message, .. } => Error::InvalidArgument {
+                operation: op,
+                message,
+            },
+            Error::Engine {
+                status, message, ..
+            } => Error::Engine {
+                operation: op,
+                status,
+                message,
+            },
+            Error::Timeout { phase, after, .. } => Error::Timeout {
+                operation: op,
+                phase,
+                after,
+            },
+            Error::Transport { context, source } => Error::Transport {
+                context: reword(context),
+                source,
+            },
+            Error::Protocol { context, source } => Error::Protocol {
+                context: reword(context),
+                source,
+            },
+            e => e,
         }
     }
 

@@ -29,6 +29,8 @@
 
 pub mod attach;
 pub mod auth;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 pub mod config;
 pub mod containers;
@@ -36,21 +38,28 @@ pub mod credentials;
 mod error;
 pub mod exec;
 mod filters;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod images;
 mod negotiate;
+pub mod networks;
 mod options;
 mod placement;
+pub mod plugins;
 pub mod progress;
 pub mod reference;
 pub mod streams;
 pub mod system;
 pub mod transport;
 pub mod types;
+pub mod volumes;
 
 pub use auth::RegistryAuth;
 pub use client::{Docker, DockerBuilder, VersionSetting};
 pub use error::{BoxError, Error, Result, TimeoutPhase};
 pub use filters::Filters;
+pub use negotiate::ErrorBody as RawErrorBody;
 pub use transport::{Host, Pem, TlsSettings};
 
 /// The generated endpoint layer, re-exported.

@@ -1,11 +1,110 @@
-//! The daemon: ping, version, info, through the handle [`Docker::system`].
+//! The daemon: ping, version, info, data usage and events, through the
+//! handle [`Docker::system`].
+
+use futures_util::{Stream, StreamExt};
 
 use crate::auth::RegistryAuth;
 use crate::client::{Answer, Docker};
 use crate::error::{Error, Result};
 use crate::models;
 use crate::options::options;
+use crate::streams::JsonLines;
 use crate::versions::ApiVersion;
+
+mod events;
+
+pub use events::{Event, EventAction, EventScope, EventType, EventsOptions, Timestamp};
+
+/// What [`System::data_usage`] can be limited to (API 1.42+).
+pub use crate::models::SystemDataUsageTypeItem as DataUsageType;
+
+/// What [`System::data_usage`] found, whichever shape the engine answers
+/// in (the lists engines before API 1.52 send, or the per-kind summaries
+/// with their items after).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct DataUsage {
+    /// Bytes used by image layers (engines before API 1.52).
+    pub layers_size: Option<i64>,
+    /// Images, with their sizes.
+    pub images: Vec<models::ImageSummary>,
+    /// Containers, with their sizes.
+    pub containers: Vec<models::ContainerSummary>,
+    /// Volumes, with their usage (`UsageData`).
+    pub volumes: Vec<models::Volume>,
+    /// Build cache records.
+    pub build_cache: Vec<models::BuildCache>,
+    /// The answer as the engine sent it (totals of newer engines).
+    pub answer: models::SystemDataUsageResponse,
+}
+
+impl DataUsage {
+    fn from_answer(answer: models::SystemDataUsageResponse) -> Result<DataUsage> {
+        fn items<T: serde::de::DeserializeOwned>(
+            answer: &models::SystemDataUsageResponse,
+            old: &str,
+            new: Option<&Vec<serde_json::Value>>,
+        ) -> Result<Vec<T>> {
+            let list = match (answer.extra.get(old), new) {
+                (Some(v), _) if !v.is_null() => v.clone(),
+                (_, Some(items)) => serde_json::Value::Array(items.clone()),
+                _ => return Ok(Vec::new()),
+            };
+            let text = list.to_string();
+            serde_json::from_str(&text).map_err(|e| {
+                crate::Error::decode(format!("SystemDataUsage {old}"), text.as_bytes(), e)
+            })
+        }
+        Ok(DataUsage {
+            layers_size: answer.extra.get("LayersSize").and_then(|v| v.as_i64()),
+            images: items(
+                &answer,
+                "Images",
+                answer.image_usage.as_ref().and_then(|u| u.items.as_ref()),
+            )?,
+            containers: items(
+                &answer,
+                "Containers",
+                answer
+                    .container_usage
+                    .as_ref()
+                    .and_then(|u| u.items.as_ref()),
+            )?,
+            volumes: items(
+                &answer,
+                "Volumes",
+                answer.volume_usage.as_ref().and_then(|u| u.items.as_ref()),
+            )?,
+            build_cache: items(
+                &answer,
+                "BuildCache",
+                answer
+                    .build_cache_usage
+                    .as_ref()
+                    .and_then(|u| u.items.as_ref()),
+            )?,
+            answer,
+        })
+    }
+}
+
+options! {
+    /// Options for [`System::data_usage`].
+    pub struct DataUsageOptions {
+        /// Set with [`DataUsageOptions::only`].
+        types: field<Vec<DataUsageType>>,
+    }
+}
+
+impl DataUsageOptions {
+    /// Only compute this kind of object's usage (may be given several
+    /// times; API 1.42+: before it the engine computes everything, and the
+    /// call is refused rather than sent).
+    pub fn only(mut self, kind: DataUsageType) -> Self {
+        self.types.push(kind);
+        self
+    }
+}
 
 /// What `/_ping` tells about the engine.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,6 +118,9 @@ pub struct Ping {
     pub builder_version: Option<String>,
     /// Swarm status as `node-state/control-available`, when reported.
     pub swarm: Option<String>,
+    /// Whether the daemon runs with experimental features
+    /// (`Docker-Experimental`).
+    pub experimental: Option<bool>,
 }
 
 options! {
@@ -39,7 +141,7 @@ pub struct System<'a> {
 }
 
 impl Docker {
-    /// The daemon area: ping, version, info.
+    /// The daemon area: ping, version, info, data usage, events.
     pub fn system(&self) -> System<'_> {
         System { docker: self }
     }
@@ -152,6 +254,7 @@ impl System<'_> {
             os_type: header("ostype"),
             builder_version: header("builder-version"),
             swarm: header("swarm"),
+            experimental: header("docker-experimental").and_then(|v| v.parse().ok()),
         })
     }
 
@@ -191,6 +294,82 @@ impl System<'_> {
             .call(Answer::Prompt, async |c| c.system_info().await)
             .await?
             .into_inner())
+    }
+
+    /// Disk space used by images, containers, volumes and the build cache
+    /// (`GET /system/df`, docker-py's `df`). Not cut by the response
+    /// timeout: the engine measures while it answers.
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedByVersion`](crate::Error::UnsupportedByVersion)
+    /// for [`DataUsageOptions::only`] before API 1.42 (nothing is sent);
+    /// [`Error::Conflict`](crate::Error::Conflict) while another one runs.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::system::DataUsageOptions;
+    /// let df = docker.system().data_usage(&DataUsageOptions::default()).await?;
+    /// println!("{} volumes, layers {:?} bytes", df.volumes.len(), df.layers_size);
+    /// # Ok(()) }
+    /// ```
+    pub async fn data_usage(&self, opts: &DataUsageOptions) -> Result<DataUsage> {
+        let types = (!opts.types.is_empty()).then(|| opts.types.clone());
+        let answer = self
+            .docker
+            .call(Answer::Unbounded, async |c| {
+                c.system_data_usage(types.as_ref(), None).await
+            })
+            .await?
+            .into_inner();
+        DataUsage::from_answer(answer)
+    }
+
+    /// The engine's events as they happen (`GET /events`): a stream that
+    /// runs as long as it is read (never cut by a timeout), ends cleanly at
+    /// [`EventsOptions::until`], and closes its connection when dropped.
+    /// An item that does not decode is an error item; the stream goes on.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for a time
+    /// before 1970; the engine's refusal of a filter
+    /// ([`Error::InvalidArgument`](crate::Error::InvalidArgument)); later,
+    /// transport and decode errors as items.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use std::time::Duration;
+    /// use futures_util::StreamExt;
+    /// use docker_engine::system::{EventAction, EventType, EventsOptions, Timestamp};
+    /// let opts = EventsOptions::default()
+    ///     .since(Duration::from_secs(600))
+    ///     .until(Timestamp::FromNow(Duration::from_secs(5)))
+    ///     .kind(EventType::Container)
+    ///     .action(EventAction::Die);
+    /// let mut events = docker.system().events(&opts).await?;
+    /// while let Some(event) = events.next().await {
+    ///     let event = event?;
+    ///     println!("{} {} {:?}", event.action, event.actor_id, event.attributes.get("exitCode"));
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn events(
+        &self,
+        opts: &EventsOptions,
+    ) -> Result<impl Stream<Item = Result<Event>> + Unpin + use<>> {
+        let now = std::time::SystemTime::now();
+        let since = opts.since.map(|t| t.to_query(now)).transpose()?;
+        let until = opts.until.map(|t| t.to_query(now)).transpose()?;
+        let filters = opts.filters.to_query();
+        let r = self
+            .docker
+            .call(Answer::Stream, async |c| {
+                c.system_events(filters.as_deref(), since.as_deref(), until.as_deref())
+                    .await
+            })
+            .await?;
+        let messages =
+            JsonLines::<_, models::EventMessage>::new(r.into_inner().into_inner(), "events");
+        Ok(messages.map(|m| m.map(Event::from)))
     }
 }
 

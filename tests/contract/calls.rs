@@ -546,7 +546,10 @@ pub async fn call(c: &Client, op: &str, s: &Samples) -> bool {
         }
         "PluginPush" => {
             const OP: &str = "PluginPush";
-            drop(c.plugin_push(s.str(OP, "name")).await);
+            drop(
+                c.plugin_push(s.str(OP, "name"), Some(s.str(OP, "x_registry_auth")))
+                    .await,
+            );
         }
         "PluginSet" => {
             const OP: &str = "PluginSet";

@@ -79,6 +79,20 @@ pub const RULES: &[Rule] = &[
         apply: head_responses_have_no_body,
     },
     Rule {
+        name: "answers_without_body",
+        reason: "the engine answers these with a bare 200 although the description names a body (PluginDelete)",
+        versions: (25, 99),
+        kind: Kind::Fix,
+        apply: answers_without_body,
+    },
+    Rule {
+        name: "plugin_push_takes_registry_auth",
+        reason: "the engine reads X-Registry-Auth on plugin push (as on pull); the description omits it",
+        versions: (25, 99),
+        kind: Kind::Fix,
+        apply: plugin_push_takes_registry_auth,
+    },
+    Rule {
         name: "streamed_responses_are_bytes",
         reason: "these answers are long byte or JSON-lines streams; typed or empty decoding drops them",
         versions: (25, 99),
@@ -503,6 +517,64 @@ fn head_responses_have_no_body(spec: &mut Value, _: &Ctx) -> Result<usize> {
             {
                 changed += 1;
             }
+        }
+        Ok(())
+    })?;
+    Ok(changed)
+}
+
+/// Operations whose success answer engines send without a body although
+/// the description names one: decoding the promised body fails on every
+/// real answer (the Engine's handler writes only the status).
+const NO_BODY_ANSWERS: &[&str] = &["PluginDelete"];
+
+fn answers_without_body(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    for_each_op(spec, |_, _, op| {
+        if !NO_BODY_ANSWERS.contains(&op_id(op)) {
+            return Ok(());
+        }
+        for (code, r) in op
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+            .context("responses")?
+            .iter_mut()
+        {
+            if code.starts_with('2')
+                && r.as_object_mut()
+                    .and_then(|r| r.remove("content"))
+                    .is_some()
+            {
+                changed += 1;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(changed)
+}
+
+fn plugin_push_takes_registry_auth(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    for_each_op(spec, |_, _, op| {
+        if op_id(op) != "PluginPush" {
+            return Ok(());
+        }
+        let params = op
+            .entry("parameters")
+            .or_insert_with(|| json!([]))
+            .as_array_mut()
+            .context("parameters")?;
+        let has = params.iter().any(|p| {
+            p.get("in").and_then(Value::as_str) == Some("header")
+                && p.get("name").and_then(Value::as_str) == Some("X-Registry-Auth")
+        });
+        if !has {
+            params.push(json!({
+                "in": "header",
+                "name": "X-Registry-Auth",
+                "schema": { "type": "string" }
+            }));
+            changed += 1;
         }
         Ok(())
     })?;

@@ -78,7 +78,7 @@ options! {
 
 /// A `Write` that sends full chunks into a bounded channel (blocking when
 /// the request body is not being read fast enough).
-struct ChannelWriter {
+pub(crate) struct ChannelWriter {
     tx: mpsc::Sender<std::result::Result<Bytes, BoxError>>,
     buf: Vec<u8>,
 }
@@ -129,6 +129,37 @@ impl Read for ChannelReader {
         out[..n].copy_from_slice(&self.current.split_to(n));
         Ok(n)
     }
+}
+
+/// A tar built by `fill` on a blocking thread while it is sent: the
+/// request body, and the builder's outcome (joined after the request). The
+/// two are joined by a bounded channel of a few 64 KiB chunks, so an
+/// archive of any size holds only what is in flight. A failure to build
+/// makes the body fail too, rather than end as a short archive.
+pub(crate) fn tar_on_the_fly(
+    what: String,
+    fill: impl FnOnce(&mut tar::Builder<ChannelWriter>) -> std::io::Result<()> + Send + 'static,
+) -> (Body, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let (tx, rx) = mpsc::channel::<std::result::Result<Bytes, BoxError>>(IN_FLIGHT);
+    let builder = tokio::task::spawn_blocking(move || {
+        let writer = ChannelWriter {
+            tx: tx.clone(),
+            buf: Vec::with_capacity(CHUNK),
+        };
+        let mut tar = tar::Builder::new(writer);
+        tar.follow_symlinks(false);
+        let finished = fill(&mut tar)
+            .and_then(|()| tar.into_inner())
+            .and_then(|mut w| w.flush());
+        if let Err(e) = &finished {
+            let _ = tx.blocking_send(Err(format!("building {what}: {e}").into()));
+        }
+        finished
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    (Body::from_stream(stream), builder)
 }
 
 impl Containers<'_> {
@@ -240,43 +271,17 @@ impl Containers<'_> {
             .file_name()
             .map(PathBuf::from)
             .ok_or_else(|| Error::invalid_input(format!("{} has no file name", src.display())))?;
-        let (tx, rx) = mpsc::channel::<std::result::Result<Bytes, BoxError>>(IN_FLIGHT);
         let src = src.to_path_buf();
-        let builder = tokio::task::spawn_blocking(move || {
-            let writer = ChannelWriter {
-                tx: tx.clone(),
-                buf: Vec::with_capacity(CHUNK),
-            };
-            let mut tar = tar::Builder::new(writer);
-            tar.follow_symlinks(false);
-            let built = if meta.is_dir() {
-                tar.append_dir_all(&name, &src)
-            } else {
-                tar.append_path_with_name(&src, &name)
-            };
-            let finished = built
-                .and_then(|()| tar.into_inner())
-                .and_then(|mut w| w.flush());
-            if let Err(e) = &finished {
-                // Make the upload fail rather than end as a short archive.
-                let _ = tx.blocking_send(Err(format!(
-                    "building the archive of {}: {e}",
-                    src.display()
-                )
-                .into()));
-            }
-            finished
-        });
-        let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-            rx.recv().await.map(|item| (item, rx))
-        });
+        let (body, builder) =
+            tar_on_the_fly(format!("the archive of {}", src.display()), move |tar| {
+                if meta.is_dir() {
+                    tar.append_dir_all(&name, &src)
+                } else {
+                    tar.append_path_with_name(&src, &name)
+                }
+            });
         let upload = self
-            .put_archive(
-                id,
-                dest_dir,
-                Body::from_stream(stream),
-                &PutArchiveOptions::default(),
-            )
+            .put_archive(id, dest_dir, body, &PutArchiveOptions::default())
             .await;
         let built = builder
             .await
@@ -293,8 +298,11 @@ impl Containers<'_> {
     /// (as `docker cp CONTAINER:SRC DIR`), unpacking while it arrives.
     ///
     /// # Errors
-    /// Those of [`Containers::archive`]; [`Error::InvalidInput`] when the
-    /// archive cannot be unpacked into `dest_dir`.
+    /// Those of [`Containers::archive`]; [`Error::InvalidInput`] when
+    /// `dest_dir` is not an existing directory (nothing is sent then) or the
+    /// archive cannot be unpacked into it; [`Error::UnsafeArchive`] for an
+    /// entry that would land outside `dest_dir` (`..`, an absolute path, a
+    /// link pointing out) or a device file, which is never written.
     ///
     /// ```no_run
     /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
@@ -302,20 +310,37 @@ impl Containers<'_> {
     /// # Ok(()) }
     /// ```
     pub async fn copy_out(&self, id: &str, src: &str, dest_dir: &Path) -> Result<PathStat> {
+        // As `docker cp`: the destination must be there (nothing is created
+        // on the way to it), and nothing is asked of the engine otherwise.
+        match tokio::fs::metadata(dest_dir).await {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(Error::invalid_input(format!(
+                    "copying {src} out of {id}: the destination {} is not a directory",
+                    dest_dir.display()
+                )))
+            }
+            Err(e) => {
+                return Err(Error::invalid_input(format!(
+                    "copying {src} out of {id}: the destination directory {}: {e}",
+                    dest_dir.display()
+                )))
+            }
+        }
         let (stat, mut stream) = self.archive(id, src).await?;
         let (tx, rx) = mpsc::channel::<std::result::Result<Bytes, std::io::Error>>(IN_FLIGHT);
         let dest = dest_dir.to_path_buf();
         let unpacker = tokio::task::spawn_blocking(move || {
-            let mut archive = tar::Archive::new(ChannelReader {
+            let mut reader = ChannelReader {
                 rx,
                 current: Bytes::new(),
-            });
-            archive.set_preserve_permissions(true);
-            archive.set_overwrite(true);
-            let result = archive.unpack(&dest);
-            // Drain what is left so the sender never blocks on a full channel.
-            let mut rest = archive.into_inner();
-            let _ = std::io::copy(&mut rest, &mut std::io::sink());
+            };
+            let result = super::unpack::unpack(&mut reader, &dest);
+            if result.is_ok() {
+                // Read the archive's padding so the sender ends normally;
+                // after a failure the receiver is dropped, which stops it.
+                let _ = std::io::copy(&mut reader, &mut std::io::sink());
+            }
             result
         });
         let mut transport_error = None;
@@ -336,8 +361,11 @@ impl Containers<'_> {
         if let Some(e) = transport_error {
             return Err(Error::transport(format!("reading the archive of {src}"), e));
         }
-        unpacked.map_err(|e| {
-            Error::invalid_input(format!("unpacking into {}: {e}", dest_dir.display()))
+        unpacked.map_err(|stop| match stop {
+            super::unpack::Stop::Refused(e) => e,
+            super::unpack::Stop::Io(e) => {
+                Error::invalid_input(format!("unpacking into {}: {e}", dest_dir.display()))
+            }
         })?;
         Ok(stat)
     }

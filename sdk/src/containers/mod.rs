@@ -28,8 +28,11 @@ use crate::streams::{ByteStream, Demux, Framing, JsonLines, LogChunk};
 mod archive;
 mod create;
 mod options;
+mod port;
 mod run;
+mod unpack;
 
+pub(crate) use archive::tar_on_the_fly;
 pub use archive::{PathStat, PutArchiveOptions};
 pub use create::ContainerCreate;
 pub use options::{

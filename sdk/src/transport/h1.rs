@@ -454,12 +454,7 @@ impl Shared {
             headers,
         } = head;
         let (framing, both) = framing(status, version, &headers, head_only)?;
-        let tokens = tokens(&headers, reqwest::header::CONNECTION);
-        let close = tokens.iter().any(|t| t == "close")
-            || (version == 0 && !tokens.iter().any(|t| t == "keep-alive"));
-        // An answer with both `Transfer-Encoding` and `Content-Length` is
-        // read by the former, but its connection is not trusted again.
-        let keep_alive = !close && !both && !matches!(framing, Framing::UntilClose);
+        let keep_alive = reusable(version, &headers, &framing, both);
         let idle = self
             .endpoint
             .idle_timeout
@@ -525,6 +520,32 @@ fn tokens(headers: &HeaderMap, name: HeaderName) -> Vec<String> {
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// Whether the connection may carry another request once this answer is
+/// read to its end.
+fn reusable(version: u8, headers: &HeaderMap, framing: &Framing, both: bool) -> bool {
+    let tokens = tokens(headers, reqwest::header::CONNECTION);
+    let close = tokens.iter().any(|t| t == "close")
+        || (version == 0 && !tokens.iter().any(|t| t == "keep-alive"));
+    // An answer with both `Transfer-Encoding` and `Content-Length` is
+    // read by the former, but its connection is not trusted again.
+    !close && !both && !matches!(framing, Framing::UntilClose)
+}
+
+/// The fuzz targets' way in: an answer's head parsed, framed and judged
+/// for reuse as [`Shared::response`] does, and the bytes after the head
+/// when the body is chunked.
+#[cfg(fuzzing)]
+pub(crate) fn fuzz_head(input: &[u8]) -> Option<(bool, &[u8])> {
+    let end = find_head_end(input, 0)?;
+    let head = parse_head(&input[..end]).ok()?;
+    let (framing, both) = framing(head.status, head.version, &head.headers, false).ok()?;
+    let reuse = reusable(head.version, &head.headers, &framing, both);
+    match framing {
+        Framing::Chunked(_) => Some((reuse, &input[end..])),
+        _ => None,
+    }
 }
 
 /// How an answer's body ends (RFC 9112, section 6.3), and whether it had

@@ -6,7 +6,10 @@
 //!   docker-py accept: [`CommandLine`] (`"sh -c 'echo hi'"`), [`ByteSize`]
 //!   (`"512m"`), [`PortPublish`] (`"127.0.0.1:8080:80/udp"`), [`Bind`]
 //!   (`"/src:/dst:ro"`);
-//! - [`RestartPolicy`], [`LogConfig`], [`Healthcheck`].
+//! - [`RestartPolicy`], [`LogConfig`], [`Healthcheck`];
+//! - networks: [`IPAMConfig`] and [`IPAMPool`] (address management),
+//!   [`EndpointConfig`] (a container's endpoint on a network), checked
+//!   before sending.
 //!
 //! The Engine's own request and answer models are [`crate::models`].
 
@@ -16,7 +19,11 @@ use std::time::Duration;
 use crate::error::Result;
 use crate::models;
 
+mod network;
 mod short;
+
+pub(crate) use network::parse_key_value;
+pub use network::{EndpointConfig, IPAMConfig, IPAMPool};
 
 pub(crate) use short::{duration_nanos, parse_bind, parse_bytes, parse_port_spec, split_command};
 pub use short::{Bind, ByteSize, CommandLine, PortMapping, PortPublish};
