@@ -229,7 +229,8 @@ impl DockerBuilder {
         self
     }
 
-    /// Whether GET and HEAD requests to Unix sockets, plain TCP and ssh
+    /// Whether GET and HEAD requests, and POST requests without a body
+    /// (pulls, pushes, starts, ...), to Unix sockets, plain TCP and ssh
     /// engines go over the SDK's own HTTP/1.1 connections (the default:
     /// `true`), which read answers and log streams with less CPU, or
     /// through reqwest like every other request (`false`). Answers,

@@ -2,7 +2,7 @@
 //! POST requests with an empty body.
 //!
 //! The generated methods build their requests as always; GET and HEAD ones
-//! are then sent here (see `docker_engine_raw::exec`) instead of through
+//! (and POST ones with an empty body) are then sent here (see `docker_engine_raw::exec`) instead of through
 //! reqwest, over keep-alive connections pooled by this module. Two costs go
 //! away:
 //!
