@@ -52,7 +52,9 @@ impl ListOptions {
     }
 
     /// Only images created before this time (a Unix timestamp, an RFC 3339
-    /// date, or a duration such as `24h` before now).
+    /// date, or a duration such as `24h` before now). Newer engines only:
+    /// 20.10 refuses it (`Invalid filter 'until'`, an
+    /// [`crate::Error::InvalidArgument`]).
     pub fn until(self, until: impl Into<String>) -> Self {
         self.filter("until", until)
     }
