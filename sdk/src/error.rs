@@ -180,6 +180,22 @@ pub enum Error {
         message: String,
     },
 
+    /// An image reference that does not follow the grammar the Docker CLI
+    /// uses (nothing was sent); the kind says why.
+    #[error(transparent)]
+    InvalidReference(#[from] crate::reference::ReferenceError),
+
+    /// A credential helper (`docker-credential-<name>`) could not be run or
+    /// failed; its message (never a secret) says why.
+    #[error("credential helper docker-credential-{helper}: {message}")]
+    #[non_exhaustive]
+    CredentialHelper {
+        /// The helper's name (`pass`, `desktop`, ...).
+        helper: String,
+        /// What went wrong.
+        message: String,
+    },
+
     /// The connection failed: refused, reset, TLS, ssh, ...
     #[error("transport error: {context}")]
     #[non_exhaustive]
@@ -365,6 +381,13 @@ impl Error {
                 context: context.into(),
                 source,
             }
+        }
+    }
+
+    pub(crate) fn credential_helper(helper: &str, message: impl Into<String>) -> Error {
+        Error::CredentialHelper {
+            helper: helper.to_string(),
+            message: message.into(),
         }
     }
 

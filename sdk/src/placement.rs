@@ -169,6 +169,20 @@ pub(crate) fn place(request: &mut reqwest::Request, op: &Operation, detach_keys:
     }
 }
 
+/// Adds `HttpHeaders` from the CLI configuration (as docker-py and the CLI
+/// send them on every request), except a header the request already has:
+/// what the SDK or the caller set wins.
+pub(crate) fn http_headers(
+    request: &mut reqwest::Request,
+    headers: &[(http::HeaderName, http::HeaderValue)],
+) {
+    for (name, value) in headers {
+        if !request.headers().contains_key(name) {
+            request.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+}
+
 /// Whether the request's JSON body says `"Detach": true`.
 fn detached(request: &reqwest::Request) -> bool {
     request

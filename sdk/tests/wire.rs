@@ -25,6 +25,8 @@ struct Seen {
     method: String,
     path: String,
     query: BTreeMap<String, String>,
+    /// The query as sent (repeated keys kept).
+    raw_query: String,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
 }
@@ -94,6 +96,30 @@ fn answer(method: &str, path: &str, api: &str) -> (String, String, Vec<u8>) {
             ("200 OK".into(), String::new(), Vec::new())
         }
         ("DELETE", p) if p.starts_with("plugins/") => ("200 OK".into(), String::new(), Vec::new()),
+        // Images.
+        ("GET", "images/json") | ("GET", "images/search") => json("200 OK", "[]"),
+        ("GET", p) if p.starts_with("images/") && p.ends_with("/history") => json("200 OK", "[]"),
+        ("DELETE", p) if p.starts_with("images/") => json("200 OK", "[]"),
+        ("POST", "commit") => json("201 Created", r#"{"Id":"sha256:c0"}"#),
+        ("POST", p) if p.starts_with("images/") && p.ends_with("/tag") => {
+            ("201 Created".into(), String::new(), Vec::new())
+        }
+        ("POST", "images/create") | ("POST", "images/load") => {
+            json("200 OK", "{\"status\":\"ok\"}\n")
+        }
+        ("POST", p) if p.starts_with("images/") && p.ends_with("/push") => {
+            json("200 OK", "{\"status\":\"ok\"}\n")
+        }
+        ("GET", p) if p.starts_with("images/") && p.ends_with("get") => (
+            "200 OK".into(),
+            "Content-Type: application/x-tar\r\n".into(),
+            Vec::new(),
+        ),
+        ("GET", p) if p.starts_with("distribution/") => json(
+            "200 OK",
+            r#"{"Descriptor":{"mediaType":"m","digest":"sha256:d","size":1},"Platforms":[]}"#,
+        ),
+        ("POST", "auth") => json("200 OK", r#"{"Status":"Login Succeeded"}"#),
         ("POST", "containers/create") => json("201 Created", r#"{"Id":"abc","Warnings":[]}"#),
         ("GET", "containers/json") => json("200 OK", "[]"),
         ("GET", p) if p.ends_with("/top") => json("200 OK", r#"{"Titles":[],"Processes":[]}"#),
@@ -164,10 +190,15 @@ async fn fake_engine(api: &'static str) -> (String, Log) {
                         })
                         .collect();
                     let upgrade = headers.iter().any(|(k, _)| k == "upgrade");
+                    let raw_query = target
+                        .split_once('?')
+                        .map(|(_, q)| q.to_string())
+                        .unwrap_or_default();
                     seen.lock().unwrap().push(Seen {
                         method: method.clone(),
                         path: path.to_string(),
                         query,
+                        raw_query,
                         headers,
                         body,
                     });
@@ -1937,4 +1968,663 @@ async fn raw_calls_are_gated_like_the_sdks_own() {
     // An engine's error through the raw client converts with `?`.
     let e: Error = raw.volume_inspect("nope").await.unwrap_err().into();
     assert!(matches!(e, Error::NotFound { .. }), "{e:?}");
+}
+
+#[tokio::test]
+async fn image_options_have_exactly_their_effect_on_the_query() {
+    use docker_engine::images::{
+        CommitOptions, ImportOptions, ListOptions as ImageList, LoadOptions,
+        PruneOptions as ImagePrune, PullOptions, PushOptions, RemoveOptions as ImageRemove,
+        SearchOptions,
+    };
+    use docker_engine::streams::Body;
+    let (host, log) = fake_engine("1.44").await;
+    let dir = tempfile::tempdir().unwrap();
+    let docker = Docker::builder()
+        .host(&host)
+        .unwrap()
+        .version(VersionSetting::Fixed(ApiVersion::new(1, 44)))
+        .cli_config(docker_engine::config::CliConfig::load_dir(dir.path()).unwrap())
+        .build()
+        .unwrap();
+    type Row = (
+        &'static str,
+        Call,
+        &'static str,
+        &'static str,
+        Vec<(&'static str, &'static str)>,
+    );
+    let sha = "sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
+    let rows: Vec<Row> = vec![
+        (
+            "list, nothing set",
+            call!(|d| d.images().list(&ImageList::default())),
+            "GET",
+            "/images/json",
+            vec![],
+        ),
+        (
+            "list all",
+            call!(|d| d.images().list(&ImageList::default().all(true))),
+            "GET",
+            "/images/json",
+            vec![("all", "true")],
+        ),
+        (
+            "list digests",
+            call!(|d| d.images().list(&ImageList::default().digests(true))),
+            "GET",
+            "/images/json",
+            vec![("digests", "true")],
+        ),
+        (
+            "list shared size",
+            call!(|d| d.images().list(&ImageList::default().shared_size(true))),
+            "GET",
+            "/images/json",
+            vec![("shared-size", "true")],
+        ),
+        (
+            "list trunc (no effect on the wire)",
+            call!(|d| d.images().list_ids(&ImageList::default().trunc(true))),
+            "GET",
+            "/images/json",
+            vec![],
+        ),
+        (
+            "list dangling",
+            call!(|d| d.images().list(&ImageList::default().dangling(true))),
+            "GET",
+            "/images/json",
+            vec![("filters", r#"{"dangling":["true"]}"#)],
+        ),
+        (
+            "list label",
+            call!(|d| d.images().list(&ImageList::default().label("a=b"))),
+            "GET",
+            "/images/json",
+            vec![("filters", r#"{"label":["a=b"]}"#)],
+        ),
+        (
+            "list reference",
+            call!(|d| d.images().list(&ImageList::default().reference("me/*"))),
+            "GET",
+            "/images/json",
+            vec![("filters", r#"{"reference":["me/*"]}"#)],
+        ),
+        (
+            "list before",
+            call!(|d| d.images().list(&ImageList::default().before("x:1"))),
+            "GET",
+            "/images/json",
+            vec![("filters", r#"{"before":["x:1"]}"#)],
+        ),
+        (
+            "list since",
+            call!(|d| d.images().list(&ImageList::default().since("x:1"))),
+            "GET",
+            "/images/json",
+            vec![("filters", r#"{"since":["x:1"]}"#)],
+        ),
+        (
+            "list until",
+            call!(|d| d.images().list(&ImageList::default().until("24h"))),
+            "GET",
+            "/images/json",
+            vec![("filters", r#"{"until":["24h"]}"#)],
+        ),
+        (
+            "history",
+            call!(|d| d.images().history("x:1")),
+            "GET",
+            "/images/x:1/history",
+            vec![],
+        ),
+        (
+            "remove, nothing set",
+            call!(|d| d.images().remove("x:1", &ImageRemove::default())),
+            "DELETE",
+            "/images/x:1",
+            vec![],
+        ),
+        (
+            "remove force",
+            call!(|d| d
+                .images()
+                .remove("x:1", &ImageRemove::default().force(true))),
+            "DELETE",
+            "/images/x:1",
+            vec![("force", "true")],
+        ),
+        (
+            "remove noprune",
+            call!(|d| d
+                .images()
+                .remove("x:1", &ImageRemove::default().noprune(true))),
+            "DELETE",
+            "/images/x:1",
+            vec![("noprune", "true")],
+        ),
+        (
+            "prune, nothing set",
+            call!(|d| d.images().prune(&ImagePrune::default())),
+            "POST",
+            "/images/prune",
+            vec![],
+        ),
+        (
+            "prune all",
+            call!(|d| d.images().prune(&ImagePrune::default().dangling(false))),
+            "POST",
+            "/images/prune",
+            vec![("filters", r#"{"dangling":["false"]}"#)],
+        ),
+        (
+            "prune until",
+            call!(|d| d.images().prune(&ImagePrune::default().until("1h"))),
+            "POST",
+            "/images/prune",
+            vec![("filters", r#"{"until":["1h"]}"#)],
+        ),
+        (
+            "prune label!",
+            call!(|d| d.images().prune(&ImagePrune::default().label_not("keep"))),
+            "POST",
+            "/images/prune",
+            vec![("filters", r#"{"label!":["keep"]}"#)],
+        ),
+        (
+            "search, nothing set",
+            call!(|d| d.images().search("nginx", &SearchOptions::default())),
+            "GET",
+            "/images/search",
+            vec![("term", "nginx")],
+        ),
+        (
+            "search limit",
+            call!(|d| d
+                .images()
+                .search("nginx", &SearchOptions::default().limit(5))),
+            "GET",
+            "/images/search",
+            vec![("term", "nginx"), ("limit", "5")],
+        ),
+        (
+            "search filters",
+            call!(|d| d
+                .images()
+                .search("n", &SearchOptions::default().is_official(true).stars(3))),
+            "GET",
+            "/images/search",
+            vec![
+                ("term", "n"),
+                ("filters", r#"{"is-official":["true"],"stars":["3"]}"#),
+            ],
+        ),
+        // As the CLI sends them (tests/fixtures/cli/image-requests.txt;
+        // the generated client escapes a `/` in a path parameter, which the
+        // engine decodes).
+        (
+            "tag on the hub",
+            call!(|d| d.images().tag("src:1", "imgprobe")),
+            "POST",
+            "/images/src:1/tag",
+            vec![("repo", "docker.io/library/imgprobe"), ("tag", "latest")],
+        ),
+        (
+            "tag with a registry port",
+            call!(|d| d.images().tag("src:1", "localhost:5000/imgprobe:x")),
+            "POST",
+            "/images/src:1/tag",
+            vec![("repo", "localhost:5000/imgprobe"), ("tag", "x")],
+        ),
+        (
+            "commit, nothing set",
+            call!(|d| d.images().commit("c1", &CommitOptions::default())),
+            "POST",
+            "/commit",
+            vec![("container", "c1")],
+        ),
+        (
+            "commit repo",
+            call!(|d| d
+                .images()
+                .commit("c1", &CommitOptions::default().repo("probe:t"))),
+            "POST",
+            "/commit",
+            vec![
+                ("container", "c1"),
+                ("repo", "docker.io/library/probe"),
+                ("tag", "t"),
+            ],
+        ),
+        (
+            "commit tag",
+            call!(|d| d
+                .images()
+                .commit("c1", &CommitOptions::default().repo("me/p").tag("v2"))),
+            "POST",
+            "/commit",
+            vec![
+                ("container", "c1"),
+                ("repo", "docker.io/me/p"),
+                ("tag", "v2"),
+            ],
+        ),
+        (
+            "commit message",
+            call!(|d| d
+                .images()
+                .commit("c1", &CommitOptions::default().message("msg"))),
+            "POST",
+            "/commit",
+            vec![("container", "c1"), ("comment", "msg")],
+        ),
+        (
+            "commit author",
+            call!(|d| d
+                .images()
+                .commit("c1", &CommitOptions::default().author("me"))),
+            "POST",
+            "/commit",
+            vec![("container", "c1"), ("author", "me")],
+        ),
+        (
+            "commit pause(false)",
+            call!(|d| d
+                .images()
+                .commit("c1", &CommitOptions::default().pause(false))),
+            "POST",
+            "/commit",
+            vec![("container", "c1"), ("pause", "false")],
+        ),
+        (
+            "commit changes",
+            call!(|d| d.images().commit(
+                "c1",
+                &CommitOptions::default()
+                    .change("ENV A=1")
+                    .change(r#"CMD ["sh"]"#)
+            )),
+            "POST",
+            "/commit",
+            vec![("container", "c1"), ("changes", "ENV A=1\nCMD [\"sh\"]")],
+        ),
+        (
+            "pull",
+            call!(|d| d.images().pull("busybox", &PullOptions::default())),
+            "POST",
+            "/images/create",
+            vec![
+                ("fromImage", "docker.io/library/busybox"),
+                ("tag", "latest"),
+            ],
+        ),
+        (
+            "pull with a port",
+            call!(|d| d
+                .images()
+                .pull("127.0.0.1:25000/nothere/x", &PullOptions::default())),
+            "POST",
+            "/images/create",
+            vec![
+                ("fromImage", "127.0.0.1:25000/nothere/x"),
+                ("tag", "latest"),
+            ],
+        ),
+        (
+            "pull all tags",
+            call!(|d| d.images().pull(
+                "127.0.0.1:25000/nothere/x",
+                &PullOptions::default().all_tags(true)
+            )),
+            "POST",
+            "/images/create",
+            vec![("fromImage", "127.0.0.1:25000/nothere/x")],
+        ),
+        (
+            "pull platform",
+            call!(|d| d
+                .images()
+                .pull("x:1", &PullOptions::default().platform("linux/arm64"))),
+            "POST",
+            "/images/create",
+            vec![
+                ("fromImage", "docker.io/library/x"),
+                ("tag", "1"),
+                ("platform", "linux/arm64"),
+            ],
+        ),
+        (
+            "push",
+            call!(|d| d.images().push("imgprobe-hub", &PushOptions::default())),
+            "POST",
+            "/images/docker.io%2Flibrary%2Fimgprobe-hub/push",
+            vec![("tag", "latest")],
+        ),
+        (
+            "push with a port",
+            call!(|d| d
+                .images()
+                .push("127.0.0.1:25000/imgprobe/p:1", &PushOptions::default())),
+            "POST",
+            "/images/127.0.0.1:25000%2Fimgprobe%2Fp/push",
+            vec![("tag", "1")],
+        ),
+        (
+            "push all tags",
+            call!(|d| d.images().push(
+                "127.0.0.1:25000/imgprobe/p",
+                &PushOptions::default().all_tags(true)
+            )),
+            "POST",
+            "/images/127.0.0.1:25000%2Fimgprobe%2Fp/push",
+            vec![],
+        ),
+        (
+            "load",
+            call!(|d| d
+                .images()
+                .load(Body::from(b"tar".to_vec()), &LoadOptions::default())),
+            "POST",
+            "/images/load",
+            vec![],
+        ),
+        (
+            "load quiet",
+            call!(|d| d.images().load(
+                Body::from(b"tar".to_vec()),
+                &LoadOptions::default().quiet(true)
+            )),
+            "POST",
+            "/images/load",
+            vec![("quiet", "true")],
+        ),
+        (
+            "import",
+            call!(|d| d
+                .images()
+                .import(Body::from(b"tar".to_vec()), &ImportOptions::default())),
+            "POST",
+            "/images/create",
+            vec![("fromSrc", "-")],
+        ),
+        (
+            "import repo tag message platform",
+            call!(|d| d.images().import(
+                Body::from(b"tar".to_vec()),
+                &ImportOptions::default()
+                    .repo("me/r")
+                    .tag("t")
+                    .message("m")
+                    .platform("linux/amd64")
+            )),
+            "POST",
+            "/images/create",
+            vec![
+                ("fromSrc", "-"),
+                ("repo", "me/r"),
+                ("tag", "t"),
+                ("message", "m"),
+                ("platform", "linux/amd64"),
+            ],
+        ),
+        (
+            "import url",
+            call!(|d| d
+                .images()
+                .import_url("http://h/r.tar", &ImportOptions::default())),
+            "POST",
+            "/images/create",
+            vec![("fromSrc", "http://h/r.tar")],
+        ),
+        (
+            "get",
+            call!(|d| d.images().get("x:1")),
+            "GET",
+            "/images/x:1/get",
+            vec![],
+        ),
+        (
+            "get all",
+            call!(|d| d.images().get_all(&["a:1"])),
+            "GET",
+            "/images/get",
+            vec![("names", "a:1")],
+        ),
+        (
+            "distribution inspect",
+            call!(|d| d.images().distribution_inspect(
+                "x:1",
+                &docker_engine::images::DistributionInspectOptions::default()
+            )),
+            "GET",
+            "/distribution/docker.io%2Flibrary%2Fx:1/json",
+            vec![],
+        ),
+    ];
+    for (what, f, method, path, expected) in rows {
+        f(&docker).await.unwrap_or_else(|e| panic!("{what}: {e}"));
+        let seen = taken(&log);
+        let [req] = seen.as_slice() else {
+            panic!("{what}: {} requests: {seen:#?}", seen.len());
+        };
+        assert_eq!(
+            (req.method.as_str(), req.path.as_str()),
+            (method, format!("/v1.44{path}").as_str()),
+            "{what}"
+        );
+        assert_eq!(req.query, query(&expected), "{what}");
+    }
+
+    // Import changes repeat the parameter, as the CLI sends them.
+    docker
+        .images()
+        .import(
+            Body::from(b"tar".to_vec()),
+            &ImportOptions::default().change("ENV A=1").change("CMD x"),
+        )
+        .await
+        .unwrap();
+    let seen = taken(&log);
+    assert_eq!(seen[0].path, "/v1.44/images/create");
+    assert_eq!(
+        seen[0].raw_query,
+        "changes=ENV+A%3D1&changes=CMD+x&fromSrc=-"
+    );
+
+    // A digest pulls by digest; an invalid reference sends nothing.
+    docker
+        .images()
+        .pull(&format!("x@{sha}"), &PullOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        taken(&log)[0].query,
+        query(&[("fromImage", "docker.io/library/x"), ("tag", sha)])
+    );
+    assert!(matches!(
+        docker
+            .images()
+            .pull("x:-bad", &PullOptions::default())
+            .await,
+        Err(Error::InvalidReference(_))
+    ));
+    assert!(taken(&log).is_empty());
+}
+
+fn header<'a>(seen: &'a Seen, name: &str) -> Option<&'a str> {
+    seen.headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn decoded_auth(seen: &Seen) -> serde_json::Value {
+    use base64::Engine as _;
+    let value = header(seen, "x-registry-auth").expect("X-Registry-Auth");
+    let bytes = base64::engine::general_purpose::URL_SAFE
+        .decode(value)
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+#[tokio::test]
+async fn registry_auth_goes_in_its_header_from_the_call_or_the_configuration() {
+    use docker_engine::images::{PullOptions, PushOptions};
+    use docker_engine::RegistryAuth;
+    let (host, log) = fake_engine("1.44").await;
+    let dir = tempfile::tempdir().unwrap();
+    let docker = Docker::builder()
+        .host(&host)
+        .unwrap()
+        .version(VersionSetting::Fixed(ApiVersion::new(1, 44)))
+        .cli_config(docker_engine::config::CliConfig::load_dir(dir.path()).unwrap())
+        .build()
+        .unwrap();
+
+    // Nothing configured: `{}`, as the CLI sends it.
+    docker
+        .images()
+        .pull("localhost:5000/a", &PullOptions::default())
+        .await
+        .unwrap();
+    docker
+        .images()
+        .push("localhost:5000/a", &PushOptions::default())
+        .await
+        .unwrap();
+    for seen in taken(&log) {
+        assert_eq!(
+            header(&seen, "x-registry-auth"),
+            Some("e30="),
+            "{}",
+            seen.path
+        );
+        // A POST without a body says so (the SDK's own connections carry it).
+        assert_eq!(header(&seen, "content-length"), Some("0"), "{}", seen.path);
+    }
+
+    // From config.json, under the key the CLI chooses: host:port, and
+    // Docker Hub's index address.
+    std::fs::write(
+        dir.path().join("config.json"),
+        r#"{"auths": {"localhost:5000": {"auth": "dXNlcjpwYXNz"},
+                      "https://index.docker.io/v1/": {"identitytoken": "hub-token"}},
+            "HttpHeaders": {"X-Meta-Source": "config"}}"#,
+    )
+    .unwrap();
+    docker.reload_config().unwrap();
+    docker
+        .images()
+        .pull("localhost:5000/a:1", &PullOptions::default())
+        .await
+        .unwrap();
+    docker
+        .images()
+        .push("busybox", &PushOptions::default())
+        .await
+        .unwrap();
+    let seen = taken(&log);
+    assert_eq!(
+        decoded_auth(&seen[0]),
+        serde_json::json!({"username": "user", "password": "pass", "serveraddress": "localhost:5000"})
+    );
+    assert_eq!(
+        decoded_auth(&seen[1]),
+        serde_json::json!({"identitytoken": "hub-token", "serveraddress": "https://index.docker.io/v1/"})
+    );
+    // HttpHeaders from the reloaded configuration, on every request.
+    for s in &seen {
+        assert_eq!(header(s, "x-meta-source"), Some("config"), "{}", s.path);
+    }
+    docker
+        .images()
+        .list(&docker_engine::images::ListOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(header(&taken(&log)[0], "x-meta-source"), Some("config"));
+
+    // Explicit credentials win.
+    let mine = RegistryAuth::new("me", "mine").server_address("localhost:5000");
+    docker
+        .images()
+        .pull("localhost:5000/a:1", &PullOptions::default().auth(mine))
+        .await
+        .unwrap();
+    assert_eq!(
+        decoded_auth(&taken(&log)[0]),
+        serde_json::json!({"username": "me", "password": "mine", "serveraddress": "localhost:5000"})
+    );
+
+    // Login sends the credentials as the body, Docker Hub by default.
+    let answer = docker
+        .system()
+        .login(
+            &RegistryAuth::new("u", "p"),
+            &docker_engine::system::LoginOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer.status, "Login Succeeded");
+    let seen = taken(&log);
+    assert_eq!(seen[0].path, "/v1.44/auth");
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&seen[0].body).unwrap(),
+        serde_json::json!({"username": "u", "password": "p", "serveraddress": "https://index.docker.io/v1/"})
+    );
+
+    // After the configuration changes again, its headers follow.
+    std::fs::write(
+        dir.path().join("config.json"),
+        r#"{"HttpHeaders": {"X-Other": "2"}}"#,
+    )
+    .unwrap();
+    docker.reload_config().unwrap();
+    docker
+        .images()
+        .list(&docker_engine::images::ListOptions::default())
+        .await
+        .unwrap();
+    let seen = taken(&log);
+    assert_eq!(header(&seen[0], "x-other"), Some("2"));
+    assert_eq!(header(&seen[0], "x-meta-source"), None);
+}
+
+#[tokio::test]
+async fn commit_sends_its_config_and_newer_image_options_are_refused_unsent() {
+    use docker_engine::images::{CommitOptions, ListOptions as ImageList, PullOptions};
+    let (host, log) = fake_engine("1.44").await;
+    let docker = client(&host, Some((1, 44)));
+    let body = body_of(
+        &docker,
+        &log,
+        call!(|d| d.images().commit(
+            "c1",
+            &CommitOptions::default().config(docker_engine::models::ContainerConfig {
+                cmd: Some(vec!["sh".into()]),
+                ..Default::default()
+            })
+        )),
+    )
+    .await;
+    assert_eq!(body, serde_json::json!({"Cmd": ["sh"]}));
+
+    // At 1.41: shared-size (1.42) is refused with nothing sent; at 1.31 a
+    // pull's platform (1.32) too.
+    let old = client(&host, Some((1, 41)));
+    let err = old
+        .images()
+        .list(&ImageList::default().shared_size(true))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::UnsupportedByVersion { .. }), "{err:?}");
+    let older = client(&host, Some((1, 31)));
+    let err = older
+        .images()
+        .pull("x:1", &PullOptions::default().platform("linux/arm64"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::UnsupportedByVersion { .. }), "{err:?}");
+    assert!(taken(&log).is_empty());
 }

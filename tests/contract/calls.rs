@@ -298,7 +298,10 @@ pub async fn call(c: &Client, op: &str, s: &Samples) -> bool {
         }
         "DistributionInspect" => {
             const OP: &str = "DistributionInspect";
-            drop(c.distribution_inspect(s.str(OP, "name")).await);
+            drop(
+                c.distribution_inspect(s.str(OP, "name"), Some(s.str(OP, "x_registry_auth")))
+                    .await,
+            );
         }
         "SystemEvents" => {
             const OP: &str = "SystemEvents";

@@ -156,6 +156,13 @@ pub const RULES: &[Rule] = &[
         apply: open_string_enums,
     },
     Rule {
+        name: "distribution_inspect_reads_registry_auth",
+        reason: "the engine reads X-Registry-Auth for DistributionInspect (a private registry's manifest), undocumented",
+        versions: (30, 99),
+        kind: Kind::Fix,
+        apply: distribution_inspect_reads_registry_auth,
+    },
+    Rule {
         name: "flatten_all_of",
         reason: "typify merges `allOf` into anonymous copies of the referenced types; one object keeps the named ones",
         versions: (25, 99),
@@ -782,6 +789,37 @@ fn one_success_response(spec: &mut Value, _: &Ctx) -> Result<usize> {
         let keep = with_body[0].clone();
         for code in success.iter().filter(|c| **c != keep) {
             responses.remove(code);
+            changed += 1;
+        }
+        Ok(())
+    })?;
+    Ok(changed)
+}
+
+/// The engine's `getDistributionInfo` decodes `X-Registry-Auth` (as pull
+/// does) to reach a registry that needs credentials; the descriptions
+/// never list the header. Added as an optional header parameter.
+fn distribution_inspect_reads_registry_auth(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    for_each_op(spec, |_, _, op| {
+        if op_id(op) != "DistributionInspect" {
+            return Ok(());
+        }
+        let params = op
+            .entry("parameters")
+            .or_insert_with(|| json!([]))
+            .as_array_mut()
+            .context("parameters")?;
+        let has = params.iter().any(|p| {
+            p.get("in").and_then(Value::as_str) == Some("header")
+                && p.get("name").and_then(Value::as_str) == Some("X-Registry-Auth")
+        });
+        if !has {
+            params.push(json!({
+                "in": "header",
+                "name": "X-Registry-Auth",
+                "schema": { "type": "string" }
+            }));
             changed += 1;
         }
         Ok(())

@@ -1,7 +1,8 @@
-//! The SDK's own HTTP/1.1 connections, for GET and HEAD requests.
+//! The SDK's own HTTP/1.1 connections, for GET and HEAD requests and
+//! POST requests with an empty body.
 //!
 //! The generated methods build their requests as always; GET and HEAD ones
-//! are then sent here (see `docker_engine_raw::exec`) instead of through
+//! (and POST ones with an empty body) are then sent here (see `docker_engine_raw::exec`) instead of through
 //! reqwest, over keep-alive connections pooled by this module. Two costs go
 //! away:
 //!
@@ -235,12 +236,15 @@ impl Pool {
         }
     }
 
-    /// Whether this pool takes `request`: GET and HEAD without a body or an
-    /// upgrade.
+    /// Whether this pool takes `request`: GET and HEAD without a body, and
+    /// POST with an empty one (a pull's or a push's progress stream, a
+    /// start or a wait: sent with `Content-Length: 0`), never an upgrade.
     fn takes(request: &reqwest::Request) -> bool {
         let method = request.method();
-        (method == reqwest::Method::GET || method == reqwest::Method::HEAD)
-            && request.body().is_none()
+        let no_body = request.body().is_none();
+        let empty_body = no_body || request.body().and_then(|b| b.as_bytes()) == Some(&[]);
+        ((method == reqwest::Method::GET || method == reqwest::Method::HEAD) && no_body
+            || method == reqwest::Method::POST && empty_body)
             && !request.headers().contains_key(reqwest::header::UPGRADE)
     }
 }
@@ -308,6 +312,11 @@ impl Shared {
         }
         if !headers.contains_key(reqwest::header::ACCEPT) {
             head.extend_from_slice(b"Accept: */*\r\n");
+        }
+        if request.method() == reqwest::Method::POST
+            && !headers.contains_key(reqwest::header::CONTENT_LENGTH)
+        {
+            head.extend_from_slice(b"Content-Length: 0\r\n");
         }
         for (name, value) in headers {
             head.extend_from_slice(name.as_str().as_bytes());
