@@ -226,13 +226,12 @@ impl Credentials {
         if !auths.is_object() {
             *auths = Value::Object(Map::new());
         }
-        edit(auths.as_object_mut().expect("an object"));
-        write_private(
-            dir,
-            &path,
-            &serde_json::to_vec_pretty(&doc).expect("JSON encodes"),
-        )
-        .await
+        if let Some(auths) = auths.as_object_mut() {
+            edit(auths);
+        }
+        let bytes = serde_json::to_vec_pretty(&doc)
+            .map_err(|e| Error::invalid_input(format!("cannot encode {}: {e}", path.display())))?;
+        write_private(dir, &path, &bytes).await
     }
 }
 

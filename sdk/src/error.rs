@@ -524,21 +524,26 @@ fn byte_offset(input: &[u8], line: usize, column: usize) -> usize {
     if line == 0 {
         return 0;
     }
-    let mut start = 0;
+    let mut start = 0usize;
     for _ in 1..line {
-        match input[start..].iter().position(|b| *b == b'\n') {
-            Some(p) => start += p + 1,
+        match input
+            .get(start..)
+            .and_then(|rest| rest.iter().position(|b| *b == b'\n'))
+        {
+            Some(p) => start = start.saturating_add(p).saturating_add(1),
             None => break,
         }
     }
-    (start + column.saturating_sub(1)).min(input.len())
+    start
+        .saturating_add(column.saturating_sub(1))
+        .min(input.len())
 }
 
 /// Up to 40 bytes either side of `offset`, lossily as text, on one line.
 fn excerpt(input: &[u8], offset: usize) -> String {
     let from = offset.saturating_sub(40);
-    let to = (offset + 40).min(input.len());
-    String::from_utf8_lossy(&input[from..to]).replace(['\n', '\r'], " ")
+    let to = offset.saturating_add(40).min(input.len());
+    String::from_utf8_lossy(input.get(from..to).unwrap_or_default()).replace(['\n', '\r'], " ")
 }
 
 /// The JSON path (`$.a.b[3].c`) of the value being read at `offset`, found
@@ -554,18 +559,22 @@ pub(crate) fn json_path_at(input: &[u8], offset: usize) -> String {
     let end = offset.min(input.len());
     let mut last_string: Option<String> = None;
     while i < end {
-        match input[i] {
+        let Some(&byte) = input.get(i) else { break };
+        match byte {
             b'"' => {
-                let start = i + 1;
-                i += 1;
-                while i < input.len() && input[i] != b'"' {
-                    if input[i] == b'\\' {
-                        i += 1;
+                let start = i.saturating_add(1);
+                i = start;
+                while let Some(&c) = input.get(i) {
+                    if c == b'"' {
+                        break;
                     }
-                    i += 1;
+                    if c == b'\\' {
+                        i = i.saturating_add(1);
+                    }
+                    i = i.saturating_add(1);
                 }
-                last_string =
-                    Some(String::from_utf8_lossy(&input[start..i.min(input.len())]).into_owned());
+                let text = input.get(start..i.min(input.len())).unwrap_or_default();
+                last_string = Some(String::from_utf8_lossy(text).into_owned());
             }
             b':' => {
                 if let Some(Frame::Object { key }) = stack.last_mut() {
@@ -573,7 +582,7 @@ pub(crate) fn json_path_at(input: &[u8], offset: usize) -> String {
                 }
             }
             b',' => match stack.last_mut() {
-                Some(Frame::Array { index }) => *index += 1,
+                Some(Frame::Array { index }) => *index = index.saturating_add(1),
                 Some(Frame::Object { key }) => *key = None,
                 None => {}
             },
@@ -584,7 +593,7 @@ pub(crate) fn json_path_at(input: &[u8], offset: usize) -> String {
             }
             _ => {}
         }
-        i += 1;
+        i = i.saturating_add(1);
     }
     let mut path = String::from("$");
     for frame in &stack {

@@ -350,7 +350,9 @@ impl Exec<'_> {
                 }
             }
             tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(std::time::Duration::from_millis(250));
+            delay = delay
+                .saturating_mul(2)
+                .min(std::time::Duration::from_millis(250));
         }
         Err(Error::protocol(
             "ExecInspect",

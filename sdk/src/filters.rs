@@ -34,7 +34,16 @@ impl Filters {
 
     /// The JSON for the query string, or `None` when empty.
     pub fn to_query(&self) -> Option<String> {
-        (!self.0.is_empty())
-            .then(|| serde_json::to_string(&self.0).expect("a map of strings encodes"))
+        // A JSON value's text cannot fail to encode (serializing the map
+        // itself could, in serde's terms, so it is not used).
+        (!self.0.is_empty()).then(|| {
+            serde_json::Value::Object(
+                self.0
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::from(v.clone())))
+                    .collect(),
+            )
+            .to_string()
+        })
     }
 }

@@ -26,6 +26,21 @@
 //! path, status, duration); nothing is recorded unless a subscriber is
 //! installed, and no header or body (where credentials travel) ever is.
 #![warn(missing_docs)]
+// No panic on engine data or user input: outside tests, the library neither
+// unwraps, expects, panics, indexes without a check nor overflows silently;
+// what can go wrong is an `Error`. Checked in CI with
+// `cargo clippy -p docker-engine --lib -- -D warnings`.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
 
 pub mod attach;
 pub mod auth;

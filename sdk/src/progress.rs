@@ -557,15 +557,18 @@ impl Aggregate {
         let i = match self.index.get(id) {
             Some(i) => *i,
             None => {
+                let i = self.layers.len();
                 self.layers.push(LayerProgress {
                     id: id.clone(),
                     ..LayerProgress::default()
                 });
-                self.index.insert(id.clone(), self.layers.len() - 1);
-                self.layers.len() - 1
+                self.index.insert(id.clone(), i);
+                i
             }
         };
-        let layer = &mut self.layers[i];
+        let Some(layer) = self.layers.get_mut(i) else {
+            return;
+        };
         layer.status.clone_from(status);
         let transferring = matches!(status.as_str(), "Downloading" | "Pushing");
         if transferring {
@@ -599,7 +602,9 @@ impl Aggregate {
         self.layers
             .iter()
             .filter_map(|l| l.total.map(|t| (l.current.min(t), t)))
-            .fold((0, 0), |(c, t), (lc, lt)| (c + lc, t + lt))
+            .fold((0u64, 0u64), |(c, t), (lc, lt)| {
+                (c.saturating_add(lc), t.saturating_add(lt))
+            })
     }
 
     /// How many layers are done.

@@ -287,10 +287,20 @@ pub fn parse_repository_tag(s: &str) -> Result<(String, Option<String>), Referen
 
 /// `s` without its `:tag`, a registry port left alone.
 fn strip_tag(s: &str) -> &str {
-    let last_slash = s.rfind('/').map_or(0, |i| i + 1);
-    match s[last_slash..].rfind(':') {
-        Some(i) => &s[..last_slash + i],
-        None => s,
+    split_tag(s).0
+}
+
+/// `s` cut at the last `:` that follows the last `/` (a port is before a
+/// `/`): the name and the tag, if any.
+fn split_tag(s: &str) -> (&str, Option<&str>) {
+    let last_slash = s.rfind('/').map_or(0, |i| i.saturating_add(1));
+    let last = s.get(last_slash..).unwrap_or_default();
+    match last
+        .rfind(':')
+        .and_then(|i| s.split_at_checked(last_slash.saturating_add(i)))
+    {
+        Some((name, tag)) => (name, tag.strip_prefix(':')),
+        None => (s, None),
     }
 }
 
@@ -354,11 +364,7 @@ fn match_reference(s: &str) -> Option<(&str, Option<&str>, Option<&str>)> {
     }
     // A tag is after the last `:` that follows the last `/` (a port is
     // before a `/`).
-    let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
-    let (name, tag) = match rest[last_slash..].rfind(':') {
-        Some(i) => (&rest[..last_slash + i], Some(&rest[last_slash + i + 1..])),
-        None => (rest, None),
-    };
+    let (name, tag) = split_tag(rest);
     if tag.is_some_and(|t| !is_tag(t)) || !is_name(name) {
         return None;
     }
@@ -386,39 +392,26 @@ fn is_path(path: &str) -> bool {
 }
 
 fn is_path_component(c: &str) -> bool {
-    let b = c.as_bytes();
     let alnum = |x: u8| x.is_ascii_lowercase() || x.is_ascii_digit();
-    if b.is_empty() || !alnum(b[0]) || !alnum(b[b.len() - 1]) {
-        return false;
-    }
-    let mut i = 0;
-    while i < b.len() {
-        if alnum(b[i]) {
-            i += 1;
-            continue;
-        }
-        // A separator: `.`, `_`, `__` or a run of `-`, between alphanumerics.
-        let start = i;
-        match b[i] {
-            b'.' => i += 1,
-            b'_' => {
-                i += 1;
-                if i < b.len() && b[i] == b'_' {
-                    i += 1;
-                }
-            }
-            b'-' => {
-                while i < b.len() && b[i] == b'-' {
-                    i += 1;
-                }
-            }
-            _ => return false,
-        }
-        if i == start || i >= b.len() || !alnum(b[i]) {
+    let mut rest = c.as_bytes();
+    loop {
+        // Alphanumerics, then a separator (`.`, `_`, `__` or a run of `-`)
+        // and alphanumerics again, as often as it comes.
+        let n = rest.iter().take_while(|x| alnum(**x)).count();
+        if n == 0 {
             return false;
         }
+        rest = rest.get(n..).unwrap_or_default();
+        rest = match rest {
+            [] => return true,
+            [b'_', b'_', after @ ..] | [b'.' | b'_', after @ ..] => after,
+            [b'-', ..] => {
+                let dashes = rest.iter().take_while(|x| **x == b'-').count();
+                rest.get(dashes..).unwrap_or_default()
+            }
+            _ => return false,
+        };
     }
-    true
 }
 
 fn is_domain(domain: &str) -> bool {
@@ -451,19 +444,18 @@ fn is_domain(domain: &str) -> bool {
 
 fn is_domain_component(c: &str) -> bool {
     let b = c.as_bytes();
-    !b.is_empty()
-        && b[0].is_ascii_alphanumeric()
-        && b[b.len() - 1].is_ascii_alphanumeric()
+    b.first().is_some_and(u8::is_ascii_alphanumeric)
+        && b.last().is_some_and(u8::is_ascii_alphanumeric)
         && b.iter().all(|x| x.is_ascii_alphanumeric() || *x == b'-')
 }
 
 fn is_tag(t: &str) -> bool {
     let b = t.as_bytes();
     let word = |x: u8| x.is_ascii_alphanumeric() || x == b'_';
-    !b.is_empty()
-        && b.len() <= 128
-        && word(b[0])
-        && b[1..].iter().all(|x| word(*x) || *x == b'.' || *x == b'-')
+    b.len() <= 128
+        && b.split_first().is_some_and(|(first, rest)| {
+            word(*first) && rest.iter().all(|x| word(*x) || *x == b'.' || *x == b'-')
+        })
 }
 
 /// The grammar of a digest: `algorithm ":" hex{32,}`.
@@ -473,7 +465,7 @@ fn is_digest(d: &str) -> bool {
     };
     let alg_ok = alg.split(['+', '.', '-', '_']).all(|c| {
         let b = c.as_bytes();
-        !b.is_empty() && b[0].is_ascii_alphabetic() && b.iter().all(u8::is_ascii_alphanumeric)
+        b.first().is_some_and(u8::is_ascii_alphabetic) && b.iter().all(u8::is_ascii_alphanumeric)
     });
     alg_ok && hex.len() >= 32 && hex.bytes().all(|b| b.is_ascii_hexdigit())
 }
@@ -481,13 +473,14 @@ fn is_digest(d: &str) -> bool {
 /// `go-digest`'s checks: a known algorithm, its length, lowercase hex.
 fn validate_digest(d: &str) -> Result<(), ReferenceErrorKind> {
     let (alg, hex) = d.split_once(':').unwrap_or((d, ""));
-    let size = match alg {
-        "sha256" => 32,
-        "sha384" => 48,
-        "sha512" => 64,
+    // In hex digits: twice the digest's bytes.
+    let hex_len = match alg {
+        "sha256" => 64,
+        "sha384" => 96,
+        "sha512" => 128,
         _ => return Err(ReferenceErrorKind::DigestUnsupported),
     };
-    if hex.len() != size * 2 {
+    if hex.len() != hex_len {
         return Err(ReferenceErrorKind::DigestInvalidLength);
     }
     if !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {

@@ -223,23 +223,20 @@ impl<S> Demux<S> {
         }
         match &mut self.state {
             State::Header => {
-                let need = 8 - self.header_len;
-                let take = need.min(self.pending.len());
-                self.header[self.header_len..self.header_len + take]
-                    .copy_from_slice(&self.pending[..take]);
+                let free = self.header.get_mut(self.header_len..).unwrap_or_default();
+                let take = free.len().min(self.pending.len());
+                let (free, _) = free.split_at_mut(take);
+                let (src, _) = self.pending.split_at(take);
+                free.copy_from_slice(src);
                 self.pending.advance(take);
-                self.header_len += take;
+                self.header_len = self.header_len.saturating_add(take);
                 if self.header_len < 8 {
                     return None;
                 }
                 self.header_len = 0;
-                let len = u32::from_be_bytes([
-                    self.header[4],
-                    self.header[5],
-                    self.header[6],
-                    self.header[7],
-                ]) as usize;
-                let stream = match self.header[0] {
+                let [kind, _, _, _, l0, l1, l2, l3] = self.header;
+                let len = u32::from_be_bytes([l0, l1, l2, l3]) as usize;
+                let stream = match kind {
                     0 => StdStream::Stdin,
                     1 => StdStream::Stdout,
                     2 => StdStream::Stderr,
@@ -272,7 +269,7 @@ impl<S> Demux<S> {
             State::Payload { stream, remaining } => {
                 let take = (*remaining).min(self.pending.len());
                 let data = self.pending.split_to(take);
-                *remaining -= take;
+                *remaining = remaining.saturating_sub(take);
                 let stream = *stream;
                 if *remaining == 0 {
                     self.state = State::Header;
@@ -282,9 +279,10 @@ impl<S> Demux<S> {
             State::SystemError { remaining, message } => {
                 let take = (*remaining).min(self.pending.len());
                 let room = MAX_ERROR_FRAME.saturating_sub(message.len());
-                message.extend_from_slice(&self.pending[..take.min(room)]);
+                let (kept, _) = self.pending.split_at(take.min(room));
+                message.extend_from_slice(kept);
                 self.pending.advance(take);
-                *remaining -= take;
+                *remaining = remaining.saturating_sub(take);
                 self.finish_system_error()
             }
             State::Done => None,
@@ -345,11 +343,12 @@ impl<S, T> JsonLines<S, T> {
     {
         loop {
             let newline = self.buf.iter().position(|b| *b == b'\n')?;
-            let line = self.buf.split_to(newline + 1);
+            let line = self.buf.split_to(newline.saturating_add(1));
             if std::mem::take(&mut self.skipping) {
                 continue;
             }
-            let line = line[..newline].trim_ascii();
+            // The line with its `\n` (ASCII whitespace, trimmed too).
+            let line = line.trim_ascii();
             if line.is_empty() {
                 continue;
             }
@@ -396,7 +395,8 @@ where
                         match bytes.iter().position(|b| *b == b'\n') {
                             Some(i) => {
                                 this.skipping = false;
-                                this.buf.extend_from_slice(&bytes[i + 1..]);
+                                let rest = bytes.get(i.saturating_add(1)..).unwrap_or_default();
+                                this.buf.extend_from_slice(rest);
                             }
                             None => continue,
                         }

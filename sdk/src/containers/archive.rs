@@ -97,8 +97,10 @@ impl ChannelWriter {
 
 impl Write for ChannelWriter {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        let n = data.len().min(CHUNK - self.buf.len());
-        self.buf.extend_from_slice(&data[..n]);
+        let room = CHUNK.saturating_sub(self.buf.len());
+        let (head, _) = data.split_at(data.len().min(room));
+        let n = head.len();
+        self.buf.extend_from_slice(head);
         if self.buf.len() == CHUNK {
             self.send()?;
         }
@@ -157,7 +159,8 @@ impl Read for ChannelReader {
             }
         }
         let n = out.len().min(self.current.len());
-        out[..n].copy_from_slice(&self.current.split_to(n));
+        let (head, _) = out.split_at_mut(n);
+        head.copy_from_slice(&self.current.split_to(n));
         Ok(n)
     }
 }

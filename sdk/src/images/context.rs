@@ -196,7 +196,7 @@ fn relative(base: &Path, target: &Path) -> String {
     for _ in common..b.len() {
         parts.push("..".into());
     }
-    for c in &t[common..] {
+    for c in t.iter().skip(common) {
         if let Component::Normal(s) = c {
             parts.push(s.to_string_lossy().into_owned());
         }
@@ -398,15 +398,30 @@ fn split_ustar(name: &[u8]) -> Option<(&[u8], &[u8])> {
         return None;
     } else if length > 156 {
         length = 156;
-    } else if name[length - 1] == b'/' {
-        length -= 1;
+    } else if name.last() == Some(&b'/') {
+        length = length.saturating_sub(1);
     }
-    let i = name[..length].iter().rposition(|&b| b == b'/')?;
-    let nlen = name.len() - i - 1;
+    let i = name.get(..length)?.iter().rposition(|&b| b == b'/')?;
+    let (prefix, rest) = name.split_at_checked(i)?;
+    // Without the `/` the split is at.
+    let rest = rest.get(1..)?;
+    let nlen = rest.len();
     if i == 0 || nlen > 100 || nlen == 0 || i > 155 {
         return None;
     }
-    Some((&name[..i], &name[i + 1..]))
+    Some((prefix, rest))
+}
+
+/// Copies `bytes` to the start of a header field (the callers check that
+/// they fit; what would not is cut off, never written past the field).
+fn put(field: &mut [u8], bytes: &[u8]) {
+    for (slot, b) in field.iter_mut().zip(bytes) {
+        *slot = *b;
+    }
+}
+
+fn not_ustar() -> io::Error {
+    io::Error::other("a tar header that is not USTAR")
 }
 
 /// Writes one entry with `name` (and `link`, for links) placed as Go's
@@ -422,12 +437,12 @@ fn append_named<W: Write>(
 ) -> io::Result<()> {
     let mut pax: Vec<(&str, &[u8])> = Vec::new();
     {
-        let ustar = h.as_ustar_mut().expect("a ustar header");
+        let ustar = h.as_ustar_mut().ok_or_else(not_ustar)?;
         if name.len() <= 100 && name.is_ascii() {
-            ustar.name[..name.len()].copy_from_slice(name);
+            put(&mut ustar.name, name);
         } else if let Some((prefix, rest)) = split_ustar(name) {
-            ustar.prefix[..prefix.len()].copy_from_slice(prefix);
-            ustar.name[..rest.len()].copy_from_slice(rest);
+            put(&mut ustar.prefix, prefix);
+            put(&mut ustar.name, rest);
         } else {
             pax.push(("path", name));
             let short: Vec<u8> = name
@@ -436,11 +451,11 @@ fn append_named<W: Write>(
                 .filter(u8::is_ascii)
                 .take(100)
                 .collect();
-            ustar.name[..short.len()].copy_from_slice(&short);
+            put(&mut ustar.name, &short);
         }
         if let Some(link) = link {
             if link.len() <= 100 && link.is_ascii() {
-                ustar.linkname[..link.len()].copy_from_slice(link);
+                put(&mut ustar.linkname, link);
             } else {
                 pax.push(("linkpath", link));
                 let short: Vec<u8> = link
@@ -449,7 +464,7 @@ fn append_named<W: Write>(
                     .filter(u8::is_ascii)
                     .take(100)
                     .collect();
-                ustar.linkname[..short.len()].copy_from_slice(&short);
+                put(&mut ustar.linkname, &short);
             }
         }
     }
@@ -457,10 +472,10 @@ fn append_named<W: Write>(
         let mut records = Vec::new();
         for (key, value) in pax {
             // "%d %s=%s\n", the length counting itself.
-            let body = key.len() + value.len() + 3;
-            let mut len = body + body.to_string().len();
-            if len.to_string().len() + body != len {
-                len = body + len.to_string().len();
+            let body = key.len().saturating_add(value.len()).saturating_add(3);
+            let mut len = body.saturating_add(body.to_string().len());
+            if len.to_string().len().saturating_add(body) != len {
+                len = body.saturating_add(len.to_string().len());
             }
             records.extend_from_slice(len.to_string().as_bytes());
             records.push(b' ');
@@ -482,7 +497,7 @@ fn append_named<W: Write>(
             .collect();
         let mut xname = b"PaxHeaders.0/".to_vec();
         xname.extend_from_slice(&base);
-        x.as_ustar_mut().expect("a ustar header").name[..xname.len()].copy_from_slice(&xname);
+        put(&mut x.as_ustar_mut().ok_or_else(not_ustar)?.name, &xname);
         x.set_cksum();
         tar.append(&x, &records[..])?;
     }
@@ -514,14 +529,15 @@ impl<R: Read> Read for Exactly<R> {
         let max = buf
             .len()
             .min(usize::try_from(self.left).unwrap_or(usize::MAX));
-        let n = self.inner.read(&mut buf[..max])?;
+        let (head, _) = buf.split_at_mut(max);
+        let n = self.inner.read(head)?;
         if n == 0 {
             return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
                 "the file shrank while it was read",
             ));
         }
-        self.left -= n as u64;
+        self.left = self.left.saturating_sub(n as u64);
         Ok(n)
     }
 }

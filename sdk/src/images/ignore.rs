@@ -176,15 +176,7 @@ impl DockerIgnore {
             }
             let mut m = pattern.matches(&file)?;
             if !m && parent != "." {
-                for i in 0..parent_dirs.len() {
-                    if pattern
-                        .matches(&parent_dirs[..=i].join("/"))
-                        .unwrap_or(false)
-                    {
-                        m = true;
-                        break;
-                    }
-                }
+                m = parents(&parent_dirs).any(|d| pattern.matches(&d).unwrap_or(false));
             }
             if m {
                 matched = !pattern.exclusion;
@@ -213,10 +205,10 @@ impl DockerIgnore {
                 continue;
             }
             let mut m = pattern.matches(&file)?;
-            if !m && parent != "." && pattern.dirs <= parent_dirs.len() {
-                m = pattern
-                    .matches(&parent_dirs[..pattern.dirs].join("/"))
-                    .unwrap_or(false);
+            if !m && parent != "." {
+                if let Some(dirs) = parent_dirs.get(..pattern.dirs) {
+                    m = pattern.matches(&dirs.join("/")).unwrap_or(false);
+                }
             }
             if m {
                 matched = !pattern.exclusion;
@@ -247,16 +239,13 @@ impl DockerIgnore {
                     let parent = dir(file);
                     if parent != "." {
                         let dirs: Vec<&str> = parent.split('/').collect();
-                        for j in 0..dirs.len() {
-                            if pattern.matches(&dirs[..=j].join("/")).unwrap_or(false) {
-                                m = true;
-                                break;
-                            }
-                        }
+                        m = parents(&dirs).any(|d| pattern.matches(&d).unwrap_or(false));
                     }
                 }
             }
-            info.0[i] = m;
+            if let Some(slot) = info.0.get_mut(i) {
+                *slot = m;
+            }
             if m {
                 matched = !pattern.exclusion;
             }
@@ -285,11 +274,15 @@ impl Pattern {
     fn matches(&self, path: &str) -> Result<bool, PatternError> {
         Ok(match &self.kind {
             Kind::Exact => path == self.cleaned,
-            Kind::Prefix => path.starts_with(&self.cleaned[..self.cleaned.len() - 2]),
-            Kind::Suffix => {
-                let suffix = &self.cleaned[2..];
-                path.ends_with(suffix) || (suffix.starts_with('/') && path == &suffix[1..])
-            }
+            // The pattern without its trailing `**` (ASCII: on a boundary).
+            Kind::Prefix => self
+                .cleaned
+                .get(..self.cleaned.len().saturating_sub(2))
+                .is_some_and(|prefix| path.starts_with(prefix)),
+            // The pattern without its leading `**`.
+            Kind::Suffix => self.cleaned.get(2..).is_some_and(|suffix| {
+                path.ends_with(suffix) || suffix.strip_prefix('/') == Some(path)
+            }),
             Kind::Regex(re) => re.is_match(path),
             Kind::Bad(reason) => {
                 return Err(PatternError {
@@ -299,6 +292,11 @@ impl Pattern {
             }
         })
     }
+}
+
+/// `a`, `a/b`, `a/b/c` for the directories `[a, b, c]`, shortest first.
+fn parents<'a>(dirs: &'a [&str]) -> impl Iterator<Item = String> + 'a {
+    (1..=dirs.len()).filter_map(|n| dirs.get(..n).map(|d| d.join("/")))
 }
 
 /// Upstream `ignorefile.ReadAll`.
@@ -314,7 +312,10 @@ fn read_all(text: &[u8]) -> Result<Vec<String>, PatternError> {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.len() >= 64 * 1024 {
             return Err(PatternError {
-                pattern: String::from_utf8_lossy(&line[..40]).into_owned() + "...",
+                pattern: format!(
+                    "{}...",
+                    String::from_utf8_lossy(line.get(..40).unwrap_or(line))
+                ),
                 reason: "error reading .dockerignore: token too long".into(),
             });
         }
@@ -327,8 +328,8 @@ fn read_all(text: &[u8]) -> Result<Vec<String>, PatternError> {
             continue;
         }
         let invert = pattern.starts_with('!');
-        if invert {
-            pattern = pattern[1..].trim();
+        if let Some(rest) = pattern.strip_prefix('!') {
+            pattern = rest.trim();
         }
         let mut p = String::new();
         if !pattern.is_empty() {
@@ -376,7 +377,7 @@ pub(crate) fn clean(path: &str) -> String {
 /// Go's `filepath.Dir` for a cleaned, relative path.
 fn dir(path: &str) -> String {
     match path.rfind('/') {
-        Some(i) => clean(&path[..i]),
+        Some(i) => clean(path.get(..i).unwrap_or_default()),
         None => ".".into(),
     }
 }
@@ -393,19 +394,13 @@ fn compile(pattern: &str) -> Kind {
     }
     let mut re = String::from("^");
     let mut detected = Detected::Exact;
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut i = 0;
+    let mut chars = pattern.chars().peekable();
     let mut first = true;
-    while i < chars.len() {
-        let ch = chars[i];
-        i += 1;
+    while let Some(ch) = chars.next() {
         if ch == '*' {
-            if chars.get(i) == Some(&'*') {
-                i += 1;
-                if chars.get(i) == Some(&'/') {
-                    i += 1;
-                }
-                if i >= chars.len() {
+            if chars.next_if_eq(&'*').is_some() {
+                chars.next_if_eq(&'/');
+                if chars.peek().is_none() {
                     if detected == Detected::Exact {
                         detected = Detected::Prefix;
                     } else {
@@ -430,10 +425,9 @@ fn compile(pattern: &str) -> Kind {
             re.push('\\');
             re.push(ch);
         } else if ch == '\\' {
-            if i < chars.len() {
+            if let Some(next) = chars.next() {
                 re.push('\\');
-                re.push(chars[i]);
-                i += 1;
+                re.push(next);
                 detected = Detected::Regex;
             } else {
                 re.push('\\');
@@ -468,19 +462,18 @@ fn compile(pattern: &str) -> Kind {
 /// the literal character in Go (`\<` is not a word boundary).
 fn go_regex_to_rust(go: &str) -> Result<String, String> {
     let chars: Vec<char> = go.chars().collect();
-    let mut out = String::with_capacity(go.len() + 8);
-    let mut i = 0;
+    let mut out = String::with_capacity(go.len().saturating_add(8));
+    let mut i = 0usize;
     let mut class = false;
     let mut class_len = 0usize;
     let mut prev_dash = false;
-    while i < chars.len() {
-        let c = chars[i];
-        i += 1;
+    while let Some(&c) = chars.get(i) {
+        i = i.saturating_add(1);
         if c == '\\' {
             let Some(&next) = chars.get(i) else {
                 return Err("trailing backslash".into());
             };
-            i += 1;
+            i = i.saturating_add(1);
             if next.is_ascii_punctuation() {
                 // Literal in Go; `regex::escape` leaves alone what the regex
                 // crate would read as an operator when escaped (`\<`).
@@ -490,16 +483,16 @@ fn go_regex_to_rust(go: &str) -> Result<String, String> {
                 out.push(next);
                 // \x{...}, \p{...}: copy the braces as they are.
                 if matches!(next, 'x' | 'p' | 'P') && chars.get(i) == Some(&'{') {
-                    while i < chars.len() {
-                        out.push(chars[i]);
-                        i += 1;
-                        if chars[i - 1] == '}' {
+                    while let Some(&d) = chars.get(i) {
+                        out.push(d);
+                        i = i.saturating_add(1);
+                        if d == '}' {
                             break;
                         }
                     }
                 }
             }
-            class_len += 1;
+            class_len = class_len.saturating_add(1);
             prev_dash = false;
             continue;
         }
@@ -511,11 +504,11 @@ fn go_regex_to_rust(go: &str) -> Result<String, String> {
                 out.push('[');
                 if chars.get(i) == Some(&'^') {
                     out.push('^');
-                    i += 1;
+                    i = i.saturating_add(1);
                 }
                 if chars.get(i) == Some(&']') {
                     out.push_str("\\]");
-                    i += 1;
+                    i = i.saturating_add(1);
                     class_len = 1;
                 }
             } else {
@@ -529,12 +522,19 @@ fn go_regex_to_rust(go: &str) -> Result<String, String> {
                 out.push(']');
             }
             '[' if chars.get(i) == Some(&':') => {
-                // A POSIX class, [:alpha:], as it is.
-                let rest: String = chars[i - 1..].iter().collect();
-                match rest.find(":]") {
-                    Some(end) => {
-                        out.push_str(&rest[..end + 2]);
-                        i += rest[..end + 2].chars().count() - 1;
+                // A POSIX class, [:alpha:], as it is (from the `[` on).
+                let rest: String = chars
+                    .get(i.saturating_sub(1)..)
+                    .unwrap_or_default()
+                    .iter()
+                    .collect();
+                match rest
+                    .find(":]")
+                    .and_then(|end| rest.get(..end.saturating_add(2)))
+                {
+                    Some(posix) => {
+                        out.push_str(posix);
+                        i = i.saturating_add(posix.chars().count().saturating_sub(1));
                     }
                     None => out.push_str("\\["),
                 }
@@ -547,7 +547,7 @@ fn go_regex_to_rust(go: &str) -> Result<String, String> {
             _ => out.push(c),
         }
         prev_dash = c == '-';
-        class_len += 1;
+        class_len = class_len.saturating_add(1);
     }
     if class {
         return Err("missing closing ]".into());
@@ -574,18 +574,19 @@ fn check_syntax(pattern: &str) -> Result<(), &'static str> {
             continue;
         }
         if star {
-            let mut i = 0;
-            while i < name.len() && name[i] != b'/' {
-                let (t, ok) = match_chunk(chunk, &name[i + 1..]).map_err(|()| BAD)?;
-                if ok {
-                    if pattern.is_empty() && !t.is_empty() {
-                        i += 1;
-                        continue;
-                    }
+            let mut i = 0usize;
+            while let Some(&b) = name.get(i) {
+                if b == b'/' {
+                    break;
+                }
+                let next = i.saturating_add(1);
+                let after = name.get(next..).unwrap_or_default();
+                let (t, ok) = match_chunk(chunk, after).map_err(|()| BAD)?;
+                if ok && (t.is_empty() || !pattern.is_empty()) {
                     name = t;
                     continue 'outer;
                 }
-                i += 1;
+                i = next;
             }
         }
         while !pattern.is_empty() {
@@ -605,18 +606,19 @@ fn scan_chunk(mut pattern: &[u8]) -> (bool, &[u8], &[u8]) {
         star = true;
     }
     let mut in_range = false;
-    let mut i = 0;
-    while i < pattern.len() {
-        match pattern[i] {
-            b'\\' if i + 1 < pattern.len() => i += 1,
+    let mut i = 0usize;
+    while let Some(&b) = pattern.get(i) {
+        match b {
+            b'\\' if i.saturating_add(1) < pattern.len() => i = i.saturating_add(1),
             b'[' => in_range = true,
             b']' => in_range = false,
             b'*' if !in_range => break,
             _ => {}
         }
-        i += 1;
+        i = i.saturating_add(1);
     }
-    (star, &pattern[..i], &pattern[i..])
+    let (chunk, rest) = pattern.split_at(i.min(pattern.len()));
+    (star, chunk, rest)
 }
 
 /// One UTF-8 character at the start of `s`: (code point or `None` for an
@@ -638,43 +640,45 @@ fn decode(s: &[u8]) -> (Option<char>, usize) {
 
 fn match_chunk<'a>(mut chunk: &[u8], mut s: &'a [u8]) -> Result<(&'a [u8], bool), ()> {
     let mut failed = false;
-    while !chunk.is_empty() {
+    while let Some((&head, tail)) = chunk.split_first() {
         if !failed && s.is_empty() {
             failed = true;
         }
-        match chunk[0] {
+        match head {
             b'[' => {
                 let mut r = '\u{FFFD}';
                 if !failed {
                     let (c, n) = decode(s);
                     r = c.unwrap_or('\u{FFFD}');
-                    s = &s[n..];
+                    s = s.get(n..).unwrap_or_default();
                 }
-                chunk = &chunk[1..];
+                chunk = tail;
                 let mut negated = false;
-                if chunk.first() == Some(&b'^') {
+                if let [b'^', rest @ ..] = chunk {
                     negated = true;
-                    chunk = &chunk[1..];
+                    chunk = rest;
                 }
                 let mut matched = false;
-                let mut nrange = 0;
+                let mut first_range = true;
                 loop {
-                    if chunk.first() == Some(&b']') && nrange > 0 {
-                        chunk = &chunk[1..];
-                        break;
+                    if !first_range {
+                        if let [b']', rest @ ..] = chunk {
+                            chunk = rest;
+                            break;
+                        }
                     }
                     let (lo, rest) = get_esc(chunk)?;
                     chunk = rest;
                     let mut hi = lo;
-                    if chunk[0] == b'-' {
-                        let (h, rest) = get_esc(&chunk[1..])?;
+                    if let [b'-', after @ ..] = chunk {
+                        let (h, rest) = get_esc(after)?;
                         hi = h;
                         chunk = rest;
                     }
                     if lo <= r && r <= hi {
                         matched = true;
                     }
-                    nrange += 1;
+                    first_range = false;
                 }
                 if matched == negated {
                     failed = true;
@@ -682,28 +686,35 @@ fn match_chunk<'a>(mut chunk: &[u8], mut s: &'a [u8]) -> Result<(&'a [u8], bool)
             }
             b'?' => {
                 if !failed {
-                    if s[0] == b'/' {
+                    if s.first() == Some(&b'/') {
                         failed = true;
                     }
                     let (_, n) = decode(s);
-                    s = &s[n..];
+                    s = s.get(n..).unwrap_or_default();
                 }
-                chunk = &chunk[1..];
+                chunk = tail;
             }
             c => {
-                if c == b'\\' {
-                    chunk = &chunk[1..];
-                    if chunk.is_empty() {
-                        return Err(());
+                let (literal, rest) = if c == b'\\' {
+                    match tail.split_first() {
+                        Some((&l, rest)) => (l, rest),
+                        None => return Err(()),
                     }
-                }
+                } else {
+                    (c, tail)
+                };
                 if !failed {
-                    if chunk[0] != s[0] {
-                        failed = true;
+                    match s.split_first() {
+                        Some((&b, after)) => {
+                            if b != literal {
+                                failed = true;
+                            }
+                            s = after;
+                        }
+                        None => failed = true,
                     }
-                    s = &s[1..];
                 }
-                chunk = &chunk[1..];
+                chunk = rest;
             }
         }
     }
@@ -713,19 +724,15 @@ fn match_chunk<'a>(mut chunk: &[u8], mut s: &'a [u8]) -> Result<(&'a [u8], bool)
     Ok((s, true))
 }
 
-fn get_esc(mut chunk: &[u8]) -> Result<(char, &[u8]), ()> {
-    if chunk.is_empty() || chunk[0] == b'-' || chunk[0] == b']' {
-        return Err(());
-    }
-    if chunk[0] == b'\\' {
-        chunk = &chunk[1..];
-        if chunk.is_empty() {
-            return Err(());
-        }
-    }
+fn get_esc(chunk: &[u8]) -> Result<(char, &[u8]), ()> {
+    let chunk = match chunk {
+        [] | [b'-', ..] | [b']', ..] | [b'\\'] => return Err(()),
+        [b'\\', rest @ ..] => rest,
+        _ => chunk,
+    };
     let (c, n) = decode(chunk);
     let Some(c) = c else { return Err(()) };
-    let rest = &chunk[n..];
+    let rest = chunk.get(n..).unwrap_or_default();
     if rest.is_empty() {
         return Err(());
     }

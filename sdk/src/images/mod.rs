@@ -398,7 +398,7 @@ impl Images<'_> {
             while let Some(chunk) = tar.next().await {
                 let chunk = chunk?;
                 file.write_all(&chunk).await.map_err(file_error)?;
-                written += chunk.len() as u64;
+                written = written.saturating_add(chunk.len() as u64);
             }
             file.flush().await.map_err(file_error)?;
             file.sync_all().await.map_err(file_error)

@@ -288,8 +288,8 @@ impl From<models::EventMessage> for Event {
         let (action, action_detail) = EventAction::parse(m.action.as_deref().unwrap_or_default());
         let actor = m.actor.clone().unwrap_or_default();
         let time = match (m.time_nano, m.time) {
-            (Some(n), _) if n > 0 => Some(UNIX_EPOCH + Duration::from_nanos(n as u64)),
-            (_, Some(s)) if s > 0 => Some(UNIX_EPOCH + Duration::from_secs(s as u64)),
+            (Some(n), _) if n > 0 => UNIX_EPOCH.checked_add(Duration::from_nanos(n as u64)),
+            (_, Some(s)) if s > 0 => UNIX_EPOCH.checked_add(Duration::from_secs(s as u64)),
             _ => None,
         };
         Event {

@@ -163,6 +163,10 @@ impl Failure {
             .await
         {
             Err(e) => e,
+            // Cannot happen: the body's only item is an error, and reqwest
+            // returns a body's first error; reqwest has no other way to make
+            // an error from a source.
+            #[allow(clippy::unreachable)]
             Ok(_) => unreachable!("a body that fails does not succeed"),
         }
     }
@@ -491,12 +495,12 @@ async fn reap(pool: Weak<Shared>) {
             idle.conns.retain(|c| c.since.elapsed() < expiry);
             if idle.conns.len() < before {
                 tracing::debug!(
-                    closed = before - idle.conns.len(),
+                    closed = before.saturating_sub(idle.conns.len()),
                     "idle connections expired; closed"
                 );
             }
             match idle.conns.iter().map(|c| c.since).min() {
-                Some(oldest) => oldest + expiry,
+                Some(oldest) => after(oldest, expiry),
                 None => {
                     idle.reaper = None;
                     return;
@@ -505,6 +509,15 @@ async fn reap(pool: Weak<Shared>) {
         };
         tokio::time::sleep_until(next).await;
     }
+}
+
+/// `from + d`, or 30 years on (as tokio's own far future) when `d` (a
+/// setting) is too large for an instant.
+fn after(from: tokio::time::Instant, d: Duration) -> tokio::time::Instant {
+    const FAR: Duration = Duration::from_secs(86400 * 365 * 30);
+    from.checked_add(d)
+        .or_else(|| from.checked_add(FAR))
+        .unwrap_or(from)
 }
 
 /// The values of a comma-separated header, as lowercase tokens.
@@ -609,11 +622,10 @@ fn framing(
 /// Writes the request and reads the answer's head, skipping interim
 /// (`1xx`) answers.
 async fn exchange(mut conn: Conn, request: &[u8]) -> Result<(Head, Conn), Exchange> {
-    let mut written = 0;
-    while written < request.len() {
+    let mut written = 0usize;
+    while let Some(unwritten) = request.get(written..).filter(|r| !r.is_empty()) {
         let result =
-            std::future::poll_fn(|cx| Pin::new(&mut conn.io).poll_write(cx, &request[written..]))
-                .await;
+            std::future::poll_fn(|cx| Pin::new(&mut conn.io).poll_write(cx, unwritten)).await;
         let failure = |e| Failure::io(FailureKind::Io, "sending the request failed", e);
         match result {
             Ok(0) => {
@@ -624,7 +636,7 @@ async fn exchange(mut conn: Conn, request: &[u8]) -> Result<(Head, Conn), Exchan
                     Exchange::Failed(failure(e))
                 });
             }
-            Ok(n) => written += n,
+            Ok(n) => written = written.saturating_add(n),
             Err(e) if written == 0 => return Err(Exchange::NotWritten(failure(e))),
             Err(e) => return Err(Exchange::Failed(failure(e))),
         }
@@ -655,7 +667,7 @@ async fn exchange(mut conn: Conn, request: &[u8]) -> Result<(Head, Conn), Exchan
                 )));
             }
         };
-        let head = parse_head(&conn.buf[..head_len]).map_err(|e| {
+        let head = parse_head(conn.buf.get(..head_len).unwrap_or_default()).map_err(|e| {
             Exchange::Failed(Failure::protocol(format!(
                 "the answer's head is not HTTP/1.1: {e}"
             )))
@@ -678,7 +690,7 @@ fn find_head_end(buf: &[u8], from: usize) -> Option<usize> {
     buf.get(from..)?
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .map(|p| from + p + 4)
+        .map(|p| from.saturating_add(p).saturating_add(4))
 }
 
 fn parse_head(head: &[u8]) -> Result<Head, String> {
@@ -750,13 +762,13 @@ impl Body {
         // One block of READ_SIZE, reused: the blocks handed out are copied
         // or dropped by the reader before it asks for more, so the buffer
         // is reclaimed rather than reallocated.
-        if conn.buf.capacity() - conn.buf.len() < READ_SIZE / 4 {
+        if conn.buf.capacity().saturating_sub(conn.buf.len()) < READ_SIZE / 4 {
             conn.buf.reserve(READ_SIZE);
         }
         match tokio_util::io::poll_read_buf(Pin::new(&mut conn.io), cx, &mut conn.buf) {
             Poll::Ready(r) => {
                 if let Some((d, sleep)) = &mut self.idle {
-                    sleep.as_mut().reset(tokio::time::Instant::now() + *d);
+                    sleep.as_mut().reset(after(tokio::time::Instant::now(), *d));
                 }
                 Poll::Ready(r)
             }
@@ -788,7 +800,7 @@ impl Body {
                 match &mut self.framing {
                     Framing::Length(remaining) => {
                         let n = (*remaining).min(conn.buf.len() as u64) as usize;
-                        *remaining -= n as u64;
+                        *remaining = remaining.saturating_sub(n as u64);
                         let out = conn.buf.split_to(n).freeze();
                         if *remaining == 0 {
                             self.finish();
@@ -933,11 +945,10 @@ impl Chunked {
         let mut out = 0usize; // payload bytes gathered at the front
         let mut pos = 0usize; // next byte to decode
         let len = buf.len();
-        while pos < len {
+        while let Some(&b) = buf.get(pos) {
             match &mut self.state {
                 ChunkState::SizeStart | ChunkState::Size { .. } => {
-                    let b = buf[pos];
-                    pos += 1;
+                    pos = pos.saturating_add(1);
                     let value = match self.state {
                         ChunkState::Size { value } => value,
                         _ => 0,
@@ -952,12 +963,11 @@ impl Chunked {
                         return Err("a chunk size is missing".into());
                     } else {
                         self.state = ChunkState::SizeRest { value };
-                        pos -= 1;
+                        pos = pos.saturating_sub(1);
                     }
                 }
                 ChunkState::SizeRest { value } => {
-                    let b = buf[pos];
-                    pos += 1;
+                    pos = pos.saturating_add(1);
                     if b == b'\n' {
                         self.state = if *value == 0 {
                             ChunkState::Trailer {
@@ -975,20 +985,20 @@ impl Chunked {
                     }
                 }
                 ChunkState::Data { remaining } => {
-                    let n = (*remaining).min((len - pos) as u64) as usize;
+                    let n = (*remaining).min(len.saturating_sub(pos) as u64) as usize;
+                    let end = pos.saturating_add(n);
                     if out != pos {
-                        buf.copy_within(pos..pos + n, out);
+                        buf.copy_within(pos..end, out);
                     }
-                    out += n;
-                    pos += n;
-                    *remaining -= n as u64;
+                    out = out.saturating_add(n);
+                    pos = end;
+                    *remaining = remaining.saturating_sub(n as u64);
                     if *remaining == 0 {
                         self.state = ChunkState::DataEnd { seen_cr: false };
                     }
                 }
                 ChunkState::DataEnd { seen_cr } => {
-                    let b = buf[pos];
-                    pos += 1;
+                    pos = pos.saturating_add(1);
                     match b {
                         b'\r' if !*seen_cr => *seen_cr = true,
                         b'\n' => self.state = ChunkState::SizeStart,
@@ -996,8 +1006,7 @@ impl Chunked {
                     }
                 }
                 ChunkState::Trailer { at_line_start } => {
-                    let b = buf[pos];
-                    pos += 1;
+                    pos = pos.saturating_add(1);
                     match b {
                         b'\n' if *at_line_start => self.state = ChunkState::Finished,
                         b'\n' => *at_line_start = true,
@@ -1010,7 +1019,7 @@ impl Chunked {
         }
         let data = (out > 0).then(|| buf.split_to(out).freeze());
         let finished = matches!(self.state, ChunkState::Finished);
-        buf.advance(pos - out);
+        buf.advance(pos.saturating_sub(out));
         Ok(Step { data, finished })
     }
 }

@@ -134,8 +134,12 @@ fn create_private_dir(dir: &Path) -> Result<()> {
 
 /// Copies one accepted connection to and from a new ssh process.
 async fn pipe(mut conn: UnixStream, argv: Vec<String>, last_error: Arc<Mutex<Option<String>>>) {
-    let mut child = match Command::new(&argv[0])
-        .args(&argv[1..])
+    let Some((program, args)) = argv.split_first() else {
+        *last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some("no ssh command".into());
+        return;
+    };
+    let mut child = match Command::new(program)
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -145,7 +149,7 @@ async fn pipe(mut conn: UnixStream, argv: Vec<String>, last_error: Arc<Mutex<Opt
         Ok(child) => child,
         Err(e) => {
             *last_error.lock().unwrap_or_else(|p| p.into_inner()) =
-                Some(format!("cannot run {}: {e}", argv[0]));
+                Some(format!("cannot run {program}: {e}"));
             return;
         }
     };

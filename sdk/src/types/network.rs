@@ -49,7 +49,7 @@ impl Cidr {
         }
         let (a, width) = Self::bits(addr);
         let (n, _) = Self::bits(self.addr);
-        let shift = u32::from(width - self.prefix);
+        let shift = u32::from(width.saturating_sub(self.prefix));
         shift >= 128 || (a >> shift) == (n >> shift)
     }
 

@@ -263,10 +263,10 @@ pub(crate) fn parse_port_spec(spec: &str) -> Result<Vec<PortMapping>> {
         )
     } else {
         let parts: Vec<&str> = rest.split(':').collect();
-        match parts.len() {
-            1 | 2 => (String::new(), rest),
-            3 => (
-                parts[0].to_string(),
+        match parts.as_slice() {
+            [_] | [_, _] => (String::new(), rest),
+            [ip, _, _] => (
+                ip.to_string(),
                 rest.split_once(':').map(|(_, r)| r).unwrap_or_default(),
             ),
             _ => return Err(bad("too many `:` (an IPv6 address needs brackets)")),
@@ -292,12 +292,12 @@ pub(crate) fn parse_port_spec(spec: &str) -> Result<Vec<PortMapping>> {
         Ok((a, b))
     };
     let (c0, c1) = range(container, "container")?;
-    let count = usize::from(c1 - c0) + 1;
+    let count = usize::from(c1.saturating_sub(c0)).saturating_add(1);
     let hosts: Vec<String> = if host.is_empty() {
         vec![String::new(); count]
     } else {
         let (h0, h1) = range(host, "host")?;
-        let host_count = usize::from(h1 - h0) + 1;
+        let host_count = usize::from(h1.saturating_sub(h0)).saturating_add(1);
         if host_count == count {
             (h0..=h1).map(|p| p.to_string()).collect()
         } else if host_count > 1 && count == 1 {
@@ -371,11 +371,7 @@ impl Bind {
 }
 
 fn is_windows_path(s: &str) -> bool {
-    let b = s.as_bytes();
-    (b.len() >= 2
-        && b[0].is_ascii_alphabetic()
-        && b[1] == b':'
-        && (b.len() == 2 || b[2] == b'\\' || b[2] == b'/'))
+    matches!(s.as_bytes(), [d, b':'] | [d, b':', b'\\' | b'/', ..] if d.is_ascii_alphabetic())
         || s.starts_with("\\\\")
 }
 
@@ -386,22 +382,18 @@ pub(crate) fn parse_bind(spec: &str) -> Result<Bind> {
     // Cut into fields at `:` that does not belong to a drive letter.
     let mut fields = Vec::new();
     let mut start = 0;
-    let bytes = spec.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b':' {
-            let field_len = i - start;
-            let drive_letter = field_len == 1
-                && bytes[start].is_ascii_alphabetic()
-                && (i + 1 == bytes.len() || bytes[i + 1] == b'\\' || bytes[i + 1] == b'/');
-            if !drive_letter {
-                fields.push(&spec[start..i]);
-                start = i + 1;
-            }
+    for (i, _) in spec.match_indices(':') {
+        // `:` is one byte: `start..i` and `i + 1..` are on char boundaries.
+        let field = spec.get(start..i).unwrap_or_default();
+        let after = spec.get(i.saturating_add(1)..).unwrap_or_default();
+        let drive_letter = matches!(field.as_bytes(), [d] if d.is_ascii_alphabetic())
+            && matches!(after.as_bytes().first(), None | Some(b'\\' | b'/'));
+        if !drive_letter {
+            fields.push(field);
+            start = i.saturating_add(1);
         }
-        i += 1;
     }
-    fields.push(&spec[start..]);
+    fields.push(spec.get(start..).unwrap_or_default());
     let (source, target, options) = match fields.as_slice() {
         [s, t] => (*s, *t, None),
         [s, t, o] => (*s, *t, Some(*o)),
@@ -433,7 +425,7 @@ pub(crate) fn parse_bind(spec: &str) -> Result<Bind> {
                 )))
             }
         };
-        if let Some(earlier) = seen[kind].replace(opt) {
+        if let Some(earlier) = seen.get_mut(kind).and_then(|s| s.replace(opt)) {
             return Err(bad(&format!("`{earlier}` and `{opt}` given together")));
         }
         match opt {
