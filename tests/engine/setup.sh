@@ -190,8 +190,8 @@ SSHC
   echo "export DOCKER_ENGINE_RS_SSH_PROGRAM=$d/ssh"
 }
 
-REGISTRY_PORT="${REGISTRY_PORT:-25000}"
-REGISTRY_AUTH_PORT="${REGISTRY_AUTH_PORT:-25001}"
+REGISTRY_PORT="${DRE_REGISTRY_PORT:-25000}"
+REGISTRY_AUTH_PORT="${DRE_REGISTRY_AUTH_PORT:-25001}"
 REGISTRY_USER=docker-engine-rs
 REGISTRY_PASSWORD=registry-test-password
 
@@ -222,7 +222,10 @@ start_registry() { # $1: name, $2: port, $3: "auth" or ""
       fi
     } >"$d/config.yml"
     log "starting the $1 registry on 127.0.0.1:$2 (log: $d/registry.log)"
-    nohup docker-registry serve "$d/config.yml" >"$d/registry.log" 2>&1 </dev/null &
+    # The registry reads REGISTRY_* variables as configuration: none of
+    # the caller's may leak into it.
+    nohup env $(env | awk -F= '/^REGISTRY_/ {printf "-u %s ", $1}') \
+      docker-registry serve "$d/config.yml" >"$d/registry.log" 2>&1 </dev/null &
     echo $! >"$d/registry.pid"
     for _ in $(seq 1 30); do registry_answers "$2" && break; sleep 0.5; done
     registry_answers "$2" || { log "the $1 registry did not come up:"; tail -20 "$d/registry.log" >&2; return 1; }
