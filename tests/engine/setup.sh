@@ -14,6 +14,14 @@
 # Exports: DOCKER_HOST, DOCKER_ENGINE_RS_TLS_HOST, DOCKER_ENGINE_RS_TLS_CERTS
 # (a directory with ca.pem, cert.pem, key.pem), DOCKER_ENGINE_RS_WRONG_CA,
 # DOCKER_ENGINE_RS_SSH_HOST, DOCKER_ENGINE_RS_SSH_PROGRAM.
+# - two more dockerds for the swarm tests (never the main engine in swarm
+#   mode), each with its own socket, pid file, data-root, exec-root and
+#   bridge (dre-swarm0, dre-swarm1; docker_gwbridge made on each with its
+#   own interface, dre-swgw0/1, before any swarm exists), --iptables=false,
+#   the test image loaded. They start in no swarm: the tests init, join and
+#   leave. Exports DOCKER_ENGINE_RS_SWARM_HOST, DOCKER_ENGINE_RS_SWARM2_HOST
+#   and DOCKER_ENGINE_RS_SWARM_RESTART (a script that restarts the first
+#   one, by its pid file, for the autolock test).
 # tests/engine/stop.sh stops what this script started (by pid file only).
 #
 # Order: the engine DOCKER_HOST names, else the default socket, else (as root
@@ -185,9 +193,73 @@ SSHC
   echo "export DOCKER_ENGINE_RS_SSH_PROGRAM=$d/ssh"
 }
 
+# A swarm engine: $1 name (swarm, swarm2), $2 bridge, $3 bridge address,
+# $4 docker_gwbridge interface, $5 its subnet. Its start command goes into
+# $d/run.sh (also what restart.sh runs after stopping it by pid file).
+start_swarm_engine() {
+  local name="$1" br="$2" addr="$3" gw="$4" gwnet="$5"
+  local d="$STATE_DIR/$name" sock="$STATE_DIR/$name/docker.sock"
+  mkdir -p "$d/data" "$d/exec"
+  if ! ip link show "$br" >/dev/null 2>&1; then
+    ip link add "$br" type bridge
+    ip addr add "$addr" dev "$br"
+  fi
+  ip link set "$br" up
+  cat >"$d/run.sh" <<RUN
+#!/bin/sh
+# Starts the $name test engine (made by tests/engine/setup.sh).
+nohup dockerd -H "unix://$sock" --data-root "$d/data" --exec-root "$d/exec" \\
+  --pidfile "$d/dockerd.pid" --bridge "$br" --iptables=false --ip-masq=false \\
+  >>"$d/dockerd.log" 2>&1 </dev/null &
+for _ in \$(seq 1 60); do
+  DOCKER_HOST="unix://$sock" timeout 10 docker version >/dev/null 2>&1 && exit 0
+  sleep 1
+done
+echo "the $name engine did not come up" >&2; tail -20 "$d/dockerd.log" >&2; exit 1
+RUN
+  cat >"$d/restart.sh" <<RESTART
+#!/bin/sh
+# Stops the $name test engine by its pid file and starts it again.
+pid="\$(cat "$d/dockerd.pid" 2>/dev/null)"
+if [ -n "\$pid" ] && kill -0 "\$pid" 2>/dev/null; then
+  kill "\$pid"
+  for _ in \$(seq 1 60); do kill -0 "\$pid" 2>/dev/null || break; sleep 0.5; done
+fi
+exec "$d/run.sh"
+RESTART
+  chmod +x "$d/run.sh" "$d/restart.sh"
+  if ! answers "unix://$sock"; then
+    log "starting the $name engine on $sock (log: $d/dockerd.log)"
+    "$d/run.sh" || return 1
+  fi
+  local h="unix://$sock"
+  if ! DOCKER_HOST="$h" docker network inspect docker_gwbridge >/dev/null 2>&1; then
+    DOCKER_HOST="$h" docker network create --subnet "$gwnet" \
+      -o com.docker.network.bridge.name="$gw" \
+      -o com.docker.network.bridge.enable_icc=false \
+      -o com.docker.network.bridge.enable_ip_masquerade=false \
+      docker_gwbridge >/dev/null
+  fi
+  if ! DOCKER_HOST="$h" docker image inspect "$TEST_IMAGE" >/dev/null 2>&1; then
+    docker save "$TEST_IMAGE" | DOCKER_HOST="$h" docker load -q >&2
+  fi
+  echo "$h"
+}
+
+start_swarm_engines() {
+  local h1 h2
+  command -v ip >/dev/null 2>&1 || need_pkg ip iproute2
+  h1="$(start_swarm_engine swarm dre-swarm0 172.30.250.1/24 dre-swgw0 172.30.252.0/24)" || return 1
+  echo "export DOCKER_ENGINE_RS_SWARM_HOST=$h1"
+  echo "export DOCKER_ENGINE_RS_SWARM_RESTART=$STATE_DIR/swarm/restart.sh"
+  h2="$(start_swarm_engine swarm2 dre-swarm1 172.30.251.1/24 dre-swgw1 172.30.253.0/24)" || return 0
+  echo "export DOCKER_ENGINE_RS_SWARM2_HOST=$h2"
+}
+
 if [ "$(id -u)" = 0 ] && [ "${ENGINE_EXTRAS:-1}" = 1 ]; then
   start_tls_engine || log "no TLS engine: the TLS tests will not run"
   start_sshd || log "no sshd: the ssh tests will not run"
+  start_swarm_engines || log "no swarm engine: the swarm tests will not run"
 elif [ "${ENGINE_EXTRAS:-1}" = 1 ]; then
-  log "not root: no TLS engine and no sshd (the transport tests will skip outside CI)"
+  log "not root: no TLS engine, no sshd, no swarm engines (the transport tests will skip outside CI)"
 fi
