@@ -30,15 +30,21 @@
 pub mod attach;
 mod client;
 pub mod config;
+pub mod configs;
 pub mod containers;
 mod error;
 pub mod exec;
 mod filters;
 mod negotiate;
+pub mod nodes;
 mod options;
 mod placement;
+pub mod secrets;
+pub mod services;
 pub mod streams;
+pub mod swarm;
 pub mod system;
+pub mod tasks;
 pub mod transport;
 pub mod types;
 

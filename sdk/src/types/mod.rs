@@ -7,6 +7,41 @@
 //!   (`"512m"`), [`PortPublish`] (`"127.0.0.1:8080:80/udp"`), [`Bind`]
 //!   (`"/src:/dst:ro"`);
 //! - [`RestartPolicy`], [`LogConfig`], [`Healthcheck`].
+//! - swarm, services and their tasks (docker-py's names, each building the
+//!   Engine's model with `build`, and validating what docker-py
+//!   validates): [`SwarmSpec`], [`SwarmExternalCA`], [`TaskTemplate`],
+//!   [`ContainerSpec`], [`Mount`] (also for containers), [`DriverConfig`],
+//!   [`DnsConfig`] (`DNSConfig`), [`Privileges`], [`Resources`]
+//!   ([`GenericResource`]), [`TaskRestartPolicy`] (docker-py's
+//!   `RestartPolicy` of services: [`RestartPolicy`] converts into it),
+//!   [`Placement`], [`PlacementPreference`], [`NetworkAttachmentConfig`],
+//!   [`SecretReference`], [`ConfigReference`], [`ServiceMode`],
+//!   [`UpdateConfig`], [`RollbackConfig`], [`EndpointSpec`], [`Ulimit`].
+//!
+//! | docker-py `docker.types` | here |
+//! |---|---|
+//! | `ConfigReference` | [`ConfigReference`] |
+//! | `ContainerSpec` | [`ContainerSpec`] |
+//! | `DNSConfig` | [`DnsConfig`] (alias [`DNSConfig`]) |
+//! | `DriverConfig` | [`DriverConfig`] |
+//! | `EndpointSpec` | [`EndpointSpec`] |
+//! | `Healthcheck` | [`Healthcheck`] |
+//! | `LogConfig` | [`LogConfig`] |
+//! | `Mount` | [`Mount`] |
+//! | `NetworkAttachmentConfig` | [`NetworkAttachmentConfig`] |
+//! | `Placement` | [`Placement`] |
+//! | `PlacementPreference` | [`PlacementPreference`] |
+//! | `Privileges` | [`Privileges`] |
+//! | `Resources` | [`Resources`] |
+//! | `RestartPolicy` | [`TaskRestartPolicy`] (containers: [`RestartPolicy`]) |
+//! | `RollbackConfig` | [`RollbackConfig`] |
+//! | `SecretReference` | [`SecretReference`] |
+//! | `ServiceMode` | [`ServiceMode`] |
+//! | `SwarmExternalCA` | [`SwarmExternalCA`] |
+//! | `SwarmSpec` | [`SwarmSpec`] |
+//! | `TaskTemplate` | [`TaskTemplate`] |
+//! | `Ulimit` | [`Ulimit`] |
+//! | `UpdateConfig` | [`UpdateConfig`] |
 //!
 //! The Engine's own request and answer models are [`crate::models`].
 
@@ -16,10 +51,23 @@ use std::time::Duration;
 use crate::error::Result;
 use crate::models;
 
+mod mount;
+mod service;
 mod short;
+mod swarm;
+#[cfg(test)]
+mod tests;
 
+pub use mount::{DriverConfig, Mount, MountType};
+pub use service::{
+    ConfigReference, ContainerSpec, DNSConfig, DnsConfig, EndpointSpec, FailureAction,
+    GenericResource, NetworkAttachmentConfig, Placement, PlacementPreference, PortProtocol,
+    Privileges, PublishMode, Resources, RestartCondition, RollbackConfig, SecretReference,
+    ServiceMode, TaskRestartPolicy, TaskTemplate, Ulimit, UpdateConfig, UpdateOrder,
+};
 pub(crate) use short::{duration_nanos, parse_bind, parse_bytes, parse_port_spec, split_command};
 pub use short::{Bind, ByteSize, CommandLine, PortMapping, PortPublish};
+pub use swarm::{SwarmExternalCA, SwarmSpec};
 
 /// A restart policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,7 +105,30 @@ pub enum LogConfig {
     None,
 }
 
-/// A health check.
+impl LogConfig {
+    /// The driver's name and its options, as the Engine's log driver
+    /// objects carry them.
+    pub(crate) fn driver_parts(&self) -> (String, Option<HashMap<String, String>>) {
+        match self {
+            LogConfig::JsonFile { max_size, max_file } => {
+                let mut o = HashMap::new();
+                if let Some(s) = max_size {
+                    o.insert("max-size".to_string(), s.clone());
+                }
+                if let Some(n) = max_file {
+                    o.insert("max-file".to_string(), n.to_string());
+                }
+                ("json-file".into(), (!o.is_empty()).then_some(o))
+            }
+            LogConfig::Local => ("local".into(), None),
+            LogConfig::None => ("none".into(), None),
+            LogConfig::Driver { name, options } => (name.clone(), Some(options.clone())),
+        }
+    }
+}
+
+/// A health check (docker-py's `docker.types.Healthcheck`), for containers
+/// and services' [`ContainerSpec`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[must_use]
 pub struct Healthcheck {
@@ -124,6 +195,14 @@ impl Healthcheck {
     pub fn retries(mut self, n: u32) -> Self {
         self.retries = Some(n);
         self
+    }
+
+    /// The Engine's health configuration.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidInput`] for a duration too long to send.
+    pub fn build(&self) -> Result<models::HealthConfig> {
+        self.to_config()
     }
 
     pub(crate) fn to_config(&self) -> Result<models::HealthConfig> {
