@@ -16,9 +16,7 @@
 use crate::client::{Answer, Docker};
 use std::collections::HashMap;
 
-#[allow(unused_imports)] // for rustdoc links
-use crate::error::Error;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::models;
 use crate::secrets::{encode_data, labels_of};
 pub use crate::secrets::{ListOptions, MAX_DATA_SIZE};
@@ -110,12 +108,12 @@ impl Configs<'_> {
     /// ```
     pub async fn create(&self, config: &ConfigCreate) -> Result<String> {
         let body = config.spec()?;
-        Ok(self
-            .docker
+        self.docker
             .call(Answer::Prompt, async |c| c.config_create(&body).await)
             .await?
             .into_inner()
-            .id)
+            .id
+            .ok_or_else(|| Error::protocol("ConfigCreate", "the answer holds no ID"))
     }
 
     /// A config (by id or name), with its data (base64 in `spec.data`).

@@ -180,12 +180,12 @@ impl Secrets<'_> {
     /// ```
     pub async fn create(&self, secret: &SecretCreate) -> Result<String> {
         let body = secret.spec()?;
-        Ok(self
-            .docker
+        self.docker
             .call(Answer::Prompt, async |c| c.secret_create(&body).await)
             .await?
             .into_inner()
-            .id)
+            .id
+            .ok_or_else(|| Error::protocol("SecretCreate", "the answer holds no ID"))
     }
 
     /// A secret's metadata (by id or name; never its data).

@@ -27,7 +27,7 @@ pub struct Convergence {
     /// Tasks wanted: the replicas, the eligible nodes (global: tasks
     /// scheduled), or a job's completions.
     pub desired: u64,
-    /// Tasks running now (of the current spec once the update is done).
+    /// Tasks of the current spec running now.
     pub running: u64,
     /// Tasks of a job that completed.
     pub completed: u64,
@@ -61,7 +61,14 @@ async fn poll(docker: &Docker, id: &str) -> Result<Convergence> {
     let service_id = service.id.clone().unwrap_or_else(|| id.to_string());
     let tasks = docker
         .tasks()
-        .list(&TaskListOptions::default().service(service_id))
+        // Only tasks of the current spec version (the CLI's filter): right
+        // after an update the old tasks still run, and the update's state
+        // may not have changed yet.
+        .list(
+            &TaskListOptions::default()
+                .service(service_id)
+                .filter("_up-to-date", "true"),
+        )
         .await?;
     let mode = service
         .spec

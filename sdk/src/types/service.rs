@@ -1211,9 +1211,11 @@ impl ServiceMode {
                 total_completions: replicas,
             },
             "global-job" => ServiceMode::GlobalJob,
-            _ => return bad(format!(
+            _ => {
+                return bad(format!(
                 "service mode `{mode}`: expected replicated, global, replicated-job or global-job"
-            )),
+            ))
+            }
         };
         if replicas.is_some() && matches!(m, ServiceMode::Global | ServiceMode::GlobalJob) {
             return bad(format!(
