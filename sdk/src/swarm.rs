@@ -32,7 +32,7 @@ options! {
         listen_addr: opt<String>,
         /// The address other nodes reach this one at.
         advertise_addr: opt<String>,
-        /// The address for data traffic (API 1.31+).
+        /// The address for data traffic (API 1.30+).
         data_path_addr: opt<String>,
         /// The UDP port for data traffic (API 1.40+).
         data_path_port: opt<u32>,

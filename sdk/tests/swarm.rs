@@ -115,6 +115,7 @@ async fn scenarios(docker: &Docker, second: Option<&Docker>) {
     docker.secrets().remove(&secret_id).await.unwrap();
     docker.configs().remove(&config_id).await.unwrap();
     replicated_job(docker).await;
+    boundaries(docker).await;
     match second {
         Some(d2) => join_and_nodes(docker, d2).await,
         None => common::unavailable("DOCKER_ENGINE_RS_SWARM2_HOST is not set: no join test"),
@@ -1070,4 +1071,33 @@ async fn autolock(docker: &Docker) {
     }
     assert_eq!(docker.swarm().autolock(false).await.unwrap(), None);
     assert_eq!(docker.swarm().unlock_key().await.unwrap(), "");
+}
+
+/// The swarm engine reads what the version table starts at a version from
+/// that version on: config templating at 1.37 (refused at 1.36, unsent).
+async fn boundaries(docker: &Docker) {
+    use docker_engine::configs::ConfigCreate;
+    use docker_engine::versions::ApiVersion;
+    use docker_engine::VersionSetting;
+    let host = docker.host().to_string();
+    let pinned = |minor| {
+        Docker::builder()
+            .host(&host)
+            .unwrap()
+            .version(VersionSetting::Fixed(ApiVersion::new(1, minor)))
+            .build()
+            .unwrap()
+    };
+    let templated = ConfigCreate::new(unique("boundary-cfg"), b"{{ .Service.Name }}".to_vec())
+        .templating(DriverConfig::new("golang"));
+    let refused = pinned(36).configs().create(&templated).await.unwrap_err();
+    assert!(
+        matches!(refused, Error::UnsupportedByVersion { .. }),
+        "{refused:?}"
+    );
+    let at = pinned(37);
+    let id = at.configs().create(&templated).await.unwrap();
+    let spec = at.configs().inspect(&id).await.unwrap().spec.unwrap();
+    assert_eq!(spec.templating.unwrap().name, "golang");
+    at.configs().remove(&id).await.unwrap();
 }

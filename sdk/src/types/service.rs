@@ -200,7 +200,7 @@ impl Privileges {
         self.selinux_level = Some(v.into());
         self
     }
-    /// Forbids gaining privileges (API 1.41+... engines read it from 1.41).
+    /// Forbids gaining privileges (API 1.44+).
     pub fn no_new_privileges(mut self, yes: bool) -> Self {
         self.no_new_privileges = Some(yes);
         self
@@ -564,7 +564,7 @@ impl ContainerSpec {
         self
     }
 
-    /// Runs an init process (API 1.37+).
+    /// Runs an init process (API 1.38+).
     pub fn init(mut self, yes: bool) -> Self {
         self.spec.init = Some(yes);
         self
