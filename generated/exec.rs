@@ -44,18 +44,22 @@ pub trait Transport: Send + Sync + fmt::Debug {
     }
 }
 
+/// What a [`Hook`] resolves to: go on (`Ok`) or refuse with a message.
+pub type Preparing<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
+
 /// Sees every request before it is sent, with the operation it is for,
-/// and may change or refuse it (the SDK gates by API version and traces
-/// here, from the request actually being sent).
+/// and may change or refuse it (the SDK negotiates the API version, gates
+/// and traces here, from the request actually being sent).
 pub trait Hook: Send + Sync {
-    /// Called once per request, after the generated method built it. An
-    /// `Err` is returned by the method as [`crate::Error::Custom`] and
-    /// nothing is sent.
-    fn before_send(
-        &self,
-        request: &mut reqwest::Request,
+    /// Called once per request, after the generated method built it, and
+    /// awaited before anything is sent (so it may itself talk to the
+    /// engine first). An `Err` is returned by the method as
+    /// [`crate::Error::Custom`] and nothing is sent.
+    fn before_send<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
         op: &'static Operation,
-    ) -> Result<(), String>;
+    ) -> Preparing<'a>;
 }
 
 /// The client's inner value: the transport tried before `reqwest`, if any,
@@ -118,7 +122,9 @@ impl ClientHooks<Executor> for crate::Client {
         let op = crate::ops::operation(info.operation_id).ok_or_else(|| {
             crate::Error::Custom(format!("unknown operation {}", info.operation_id))
         })?;
-        hook.before_send(request, op).map_err(crate::Error::Custom)
+        hook.before_send(request, op)
+            .await
+            .map_err(crate::Error::Custom)
     }
 
     async fn exec(

@@ -61,7 +61,6 @@ async fn engine() -> Option<Client> {
 }
 
 fn http_client() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .unix_socket(socket_path().as_str())
         .connect_timeout(Duration::from_secs(5))

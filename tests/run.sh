@@ -14,3 +14,6 @@ cargo test --workspace
 # decode tests through serde_json alone.
 cargo test -p docker-engine --no-default-features
 cargo test -p docker-engine-raw --no-default-features --test decode
+# An application outside the workspace, built from the packaged crates next
+# to its own reqwest (default features on and off) and rustls.
+tests/downstream/run.sh

@@ -409,7 +409,7 @@ impl Clients {
             .unix_socket(socket)
             .use_preconfigured_tls(
                 rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
-                    rustls::crypto::ring::default_provider(),
+                    rustls::crypto::aws_lc_rs::default_provider(),
                 ))
                 .with_safe_default_protocol_versions()
                 .unwrap()
@@ -811,7 +811,7 @@ fn calls_in_child(socket: &Path, who: &str, call: &str, n: usize) -> (f64, f64) 
 }
 
 fn main() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| a != "--bench")

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use docker_engine_raw as raw;
 use docker_engine_raw::exec::Hook;
 use docker_engine_raw::ops::Operation;
-use docker_engine_raw::versions::{self, Refusal};
+use docker_engine_raw::versions;
 use progenitor_client::ResponseValue;
 use tracing::Instrument;
 
@@ -42,6 +42,12 @@ struct Inner {
     ssh: Option<transport::ssh::SshBridge>,
     /// What the generated client sends requests with.
     executor: raw::exec::Executor,
+    /// The generated client without a version in its paths: calls made
+    /// before the version is known start there, and their hook inserts it.
+    unversioned: raw::Client,
+    /// The path of `base_url` (empty for every host the SDK knows today),
+    /// after which the version goes.
+    base_path_len: usize,
     pinned: Option<ApiVersion>,
     response_timeout: Option<Duration>,
     session: RwLock<Option<Arc<Session>>>,
@@ -142,6 +148,8 @@ impl DockerBuilder {
             ..DockerBuilder::default()
         };
         if let Some(v) = r.version {
+            supported(v)
+                .map_err(|why| Error::invalid_input(format!("DOCKER_API_VERSION={v}: {why}")))?;
             b.version = VersionSetting::Fixed(v);
         }
         Ok(b)
@@ -247,22 +255,38 @@ impl DockerBuilder {
     }
 
     /// Builds the client. Nothing is sent until the first call.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a pinned version this SDK does not
+    /// speak, or TLS material that cannot be read.
     pub fn build(self) -> Result<Docker> {
-        let t = transport::build(&self.host, self.tls.as_ref(), &self.connect)?;
         let pinned = match self.version {
             VersionSetting::Auto => None,
-            VersionSetting::Fixed(v) => Some(v),
+            VersionSetting::Fixed(v) => {
+                supported(v)
+                    .map_err(|why| Error::invalid_input(format!("API version {v}: {why}")))?;
+                Some(v)
+            }
         };
+        let t = transport::build(&self.host, self.tls.as_ref(), &self.connect)?;
+        let executor = match t.pool {
+            Some(pool) => raw::exec::Executor::with_transport(pool),
+            None => raw::exec::Executor::default(),
+        };
+        let unversioned =
+            raw::Client::new_with_client(&t.base_url, t.http.clone(), executor.clone());
+        let base_path_len = reqwest::Url::parse(&t.base_url)
+            .map(|u| u.path().trim_end_matches('/').len())
+            .unwrap_or(0);
         Ok(Docker {
             inner: Arc::new(Inner {
                 host: self.host,
                 http: t.http,
                 base_url: t.base_url,
                 ssh: t.ssh,
-                executor: match t.pool {
-                    Some(pool) => raw::exec::Executor::with_transport(pool),
-                    None => raw::exec::Executor::default(),
-                },
+                executor,
+                unversioned,
+                base_path_len,
                 pinned,
                 response_timeout: self.response_timeout,
                 session: RwLock::new(None),
@@ -271,6 +295,19 @@ impl DockerBuilder {
                 credstore_env: self.credstore_env,
             }),
         })
+    }
+}
+
+/// Whether this SDK can speak `v`.
+fn supported(v: ApiVersion) -> std::result::Result<(), String> {
+    if (versions::OLDEST..=versions::NEWEST).contains(&v) {
+        Ok(())
+    } else {
+        Err(format!(
+            "this SDK speaks API {} to {}",
+            versions::OLDEST,
+            versions::NEWEST
+        ))
     }
 }
 
@@ -344,9 +381,58 @@ impl Docker {
         self.api_version().await
     }
 
-    /// The generated client for the version in use: every endpoint, raw.
+    /// The generated client for the version in use: every endpoint, raw,
+    /// still on the SDK's call path: each request is gated by the version
+    /// (refused before sending, as [`raw::Error::Custom`]), checked for
+    /// empty path parameters, given what the CLI configuration places, and
+    /// traced with a `docker.raw` event. Its errors convert into [`Error`]
+    /// with `?`. [`Docker::raw_call`] runs one raw call exactly as the
+    /// areas do (a `docker.request` span, the response timeout, typed
+    /// errors naming the operation).
+    ///
+    /// # Errors
+    /// Negotiating the version may fail as any call does.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// let raw = docker.raw().await?;
+    /// let all = raw.container_list(Some(true), None, None, None).await?;
+    /// println!("{} containers", all.into_inner().map_or(0, |c| c.len()));
+    /// # Ok(()) }
+    /// ```
     pub async fn raw(&self) -> Result<raw::Client> {
-        Ok(self.session().await?.raw.clone())
+        let session = self.session().await?;
+        Ok(session.raw.with_hook(Arc::new(RawHook {
+            version: session.version,
+            base_path_len: self.inner.base_path_len,
+            detach_keys: self.inner.cli.detach_keys().map(str::to_string),
+        })))
+    }
+
+    /// Runs one call of the generated client through the SDK's call path,
+    /// as the areas do: negotiation, gating, placement, the
+    /// `docker.request` span, the response timeout (covering the answer's
+    /// headers: set a longer one, or none, for calls that wait for the
+    /// engine to act), and errors as [`Error`] naming the operation. For an
+    /// endpoint or a parameter the SDK has no method for.
+    ///
+    /// # Errors
+    /// As the operation's: [`Error::UnsupportedByVersion`] before sending,
+    /// the engine's answer by status, transport and timeout errors.
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// let top = docker
+    ///     .raw_call(async |c| c.container_top("web-1", Some("aux")).await)
+    ///     .await?;
+    /// println!("{:?}", top.into_inner().titles);
+    /// # Ok(()) }
+    /// ```
+    pub async fn raw_call<T, E: crate::negotiate::ErrorBody>(
+        &self,
+        f: impl AsyncFnOnce(&raw::Client) -> std::result::Result<ResponseValue<T>, raw::Error<E>>,
+    ) -> Result<ResponseValue<T>> {
+        self.call(Answer::Stream, f).await
     }
 
     /// The session for the version in use; negotiates once for all
@@ -365,13 +451,11 @@ impl Docker {
         let version = match self.inner.pinned {
             Some(v) => v,
             None => {
-                let unversioned = raw::Client::new_with_client(
-                    &self.inner.base_url,
-                    self.inner.http.clone(),
-                    self.inner.executor.clone(),
-                );
                 let Negotiated { version, .. } = self
-                    .timed(negotiate::negotiate(&unversioned), Answer::Prompt)
+                    .timed(
+                        negotiate::negotiate(&self.inner.unversioned),
+                        Answer::Prompt,
+                    )
                     .await
                     .map_err(|e| self.explain_transport(e))?;
                 version
@@ -414,20 +498,48 @@ impl Docker {
         }
     }
 
-    /// Adds what ssh said to a transport error over ssh.
+    /// Says where a connection failed and what to check: the engine's
+    /// address, the cause at the bottom of the chain, and what ssh said
+    /// for a transport error over ssh.
     fn explain_transport(&self, e: Error) -> Error {
-        match (e, &self.inner.ssh) {
-            (Error::Transport { context, source }, Some(bridge)) => {
-                let why = bridge
-                    .last_error()
-                    .unwrap_or_else(|| "no message from ssh".into());
-                Error::Transport {
-                    context: format!("{context} (via `{}`: {why})", bridge.command_line()),
-                    source,
-                }
-            }
-            (e, _) => e,
+        let Error::Transport { context, source } = e else {
+            return e;
+        };
+        if context.contains(" (via `") || context.contains("cannot connect to the Docker engine at")
+        {
+            // Explained already.
+            return Error::Transport { context, source };
         }
+        let mut context = match context.strip_suffix("cannot connect to the engine") {
+            Some(prefix) => {
+                let cause = std::iter::successors(
+                    Some(&*source as &(dyn std::error::Error + 'static)),
+                    |e| e.source(),
+                )
+                .last()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+                let hint = match &self.inner.host {
+                    Host::Unix(_) => {
+                        "is the Docker daemon running, and may this user open its socket?"
+                    }
+                    Host::Tcp { .. } => "is the Docker daemon running and listening there?",
+                    Host::Ssh { .. } => "can ssh reach the host, and does `docker` run there?",
+                };
+                format!(
+                    "{prefix}cannot connect to the Docker engine at {}: {cause}; {hint}",
+                    self.inner.host
+                )
+            }
+            None => context,
+        };
+        if let Some(bridge) = &self.inner.ssh {
+            let why = bridge
+                .last_error()
+                .unwrap_or_else(|| "no message from ssh".into());
+            context = format!("{context} (via `{}`: {why})", bridge.command_line());
+        }
+        Error::Transport { context, source }
     }
 
     /// Runs one raw call: a tracing span, gating and placement (in the
@@ -439,7 +551,7 @@ impl Docker {
         answer: Answer,
         f: impl AsyncFnOnce(&raw::Client) -> std::result::Result<ResponseValue<T>, raw::Error<E>>,
     ) -> Result<ResponseValue<T>> {
-        let session = self.session().await?;
+        let session = self.current_session();
         let span = tracing::debug_span!(
             "docker.request",
             op = tracing::field::Empty,
@@ -449,13 +561,23 @@ impl Docker {
             duration_ms = tracing::field::Empty,
         );
         let hook = Arc::new(CallHook {
-            version: session.version,
-            span: span.clone(),
+            docker: self.clone(),
+            version: OnceLock::new(),
+            span: Some(span.clone()),
             detach_keys: self.inner.cli.detach_keys().map(str::to_string),
             op: OnceLock::new(),
-            refusal: Mutex::new(None),
+            failure: Mutex::new(None),
         });
-        let client = session.raw.with_hook(hook.clone());
+        // Before the version is known, the request is built without it and
+        // the hook negotiates (naming this call's operation if that fails)
+        // and inserts it before anything of the request is sent.
+        let client = match &session {
+            Some(session) => {
+                let _ = hook.version.set(session.version);
+                session.raw.with_hook(hook.clone())
+            }
+            None => self.inner.unversioned.with_hook(hook.clone()),
+        };
         let started = Instant::now();
         // The request's future is large (the generated call, reqwest and the
         // decoded answer live in it); boxed once, the wrappers below move a
@@ -464,10 +586,10 @@ impl Docker {
             match f(&client).await {
                 Ok(v) => Ok(v),
                 Err(raw::Error::Custom(message)) => Err(hook
-                    .refused()
+                    .failed()
                     .unwrap_or_else(|| Error::invalid_input(message))),
                 Err(e) => {
-                    Err(crate::negotiate::map_raw_error(e, hook.op_id(), session.version).await)
+                    Err(crate::negotiate::map_raw_error(e, hook.op_id(), hook.version()).await)
                 }
             }
         });
@@ -496,15 +618,20 @@ impl Docker {
 }
 
 /// What every request of one call passes before it is sent: it learns the
-/// operation from the generated table, names it in the call's span, places
-/// what the CLI configuration adds (detach keys), and refuses what the
-/// negotiated version lacks, judging the request as it will be sent.
+/// operation from the generated table, names it in the call's span,
+/// negotiates the version if that has not happened (and puts it in the
+/// path), refuses empty path parameters, places what the CLI configuration
+/// adds (detach keys), and refuses what the version lacks, judging the
+/// request as it will be sent.
 struct CallHook {
-    version: ApiVersion,
-    span: tracing::Span,
+    docker: Docker,
+    version: OnceLock<ApiVersion>,
+    /// The call's span (`None` for the raw client's requests, which have
+    /// no call around them).
+    span: Option<tracing::Span>,
     detach_keys: Option<String>,
     op: OnceLock<&'static Operation>,
-    refusal: Mutex<Option<Refusal>>,
+    failure: Mutex<Option<Error>>,
 }
 
 impl CallHook {
@@ -512,35 +639,143 @@ impl CallHook {
         self.op.get().map_or("request", |op| op.id)
     }
 
-    /// The refusal the hook made, as the SDK's error.
-    fn refused(&self) -> Option<Error> {
-        let refusal = self.refusal.lock().ok()?.take()?;
-        Some(Error::UnsupportedByVersion {
-            what: refusal.what,
-            since: refusal.availability.since(),
-            until: refusal.availability.until(),
-            negotiated: self.version,
-        })
+    fn version(&self) -> ApiVersion {
+        self.version.get().copied().unwrap_or(versions::NEWEST)
     }
-}
 
-impl Hook for CallHook {
-    fn before_send(
+    /// The error the hook stopped the request with, as the SDK's error.
+    fn failed(&self) -> Option<Error> {
+        self.failure.lock().ok()?.take()
+    }
+
+    /// Keeps `e` for the call and hands the generated method its message.
+    fn fail(&self, e: Error) -> String {
+        let message = e.to_string();
+        if let Ok(mut slot) = self.failure.lock() {
+            *slot = Some(e);
+        }
+        message
+    }
+
+    async fn prepare(
         &self,
         request: &mut reqwest::Request,
         op: &'static Operation,
     ) -> std::result::Result<(), String> {
         let _ = self.op.set(op);
-        self.span.record("op", op.id);
-        self.span.record("method", op.method);
-        self.span.record("path", op.path);
-        crate::placement::place(request, op, self.detach_keys.as_deref());
-        versions::check_request(op, request, self.version).map_err(|refusal| {
-            let message = refusal.to_string();
-            if let Ok(mut slot) = self.refusal.lock() {
-                *slot = Some(refusal);
+        if let Some(span) = &self.span {
+            span.record("op", op.id);
+            span.record("method", op.method);
+            span.record("path", op.path);
+        }
+        let version = match self.version.get() {
+            Some(v) => *v,
+            None => {
+                let session = self
+                    .docker
+                    .session()
+                    .await
+                    .map_err(|e| self.fail(e.for_operation(op.id)))?;
+                let _ = self.version.set(session.version);
+                insert_version(request, self.docker.inner.base_path_len, session.version);
+                session.version
             }
-            message
+        };
+        check_path_params(request, op, self.docker.inner.base_path_len)
+            .map_err(|e| self.fail(e))?;
+        crate::placement::place(request, op, self.detach_keys.as_deref());
+        versions::check_request(op, request, version).map_err(|refusal| {
+            self.fail(Error::UnsupportedByVersion {
+                what: refusal.what.clone(),
+                since: refusal.availability.since(),
+                until: refusal.availability.until(),
+                negotiated: version,
+            })
+        })
+    }
+}
+
+impl Hook for CallHook {
+    fn before_send<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        op: &'static Operation,
+    ) -> raw::exec::Preparing<'a> {
+        Box::pin(self.prepare(request, op))
+    }
+}
+
+/// Puts `/v{version}` after the base path of a request built without it.
+fn insert_version(request: &mut reqwest::Request, base_path_len: usize, version: ApiVersion) {
+    let url = request.url_mut();
+    let path = url.path();
+    let (base, rest) = path.split_at(base_path_len.min(path.len()));
+    let versioned = format!("{base}/v{version}{rest}");
+    url.set_path(&versioned);
+}
+
+/// Refuses a request whose path parameter is empty (`inspect("")` would
+/// name another route, or none); the engine would answer with a redirect
+/// or a confusing 404.
+fn check_path_params(
+    request: &reqwest::Request,
+    op: &'static Operation,
+    base_path_len: usize,
+) -> Result<()> {
+    if !op.path.contains('{') {
+        return Ok(());
+    }
+    let path = request.url().path();
+    let path = path.get(base_path_len.min(path.len())..).unwrap_or(path);
+    // Skip the version segment.
+    let path = match path.strip_prefix("/v") {
+        Some(rest) => rest.find('/').map_or("", |i| &rest[i..]),
+        None => path,
+    };
+    let template: Vec<&str> = op.path.split('/').collect();
+    let actual: Vec<&str> = path.split('/').collect();
+    if template.len() != actual.len() {
+        return Ok(());
+    }
+    for (t, a) in template.iter().zip(&actual) {
+        if let Some(name) = t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+            if a.is_empty() {
+                return Err(Error::invalid_input(format!(
+                    "{}: the {name} is empty",
+                    op.id
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The hook of [`Docker::raw`]'s client: the same gating, path check and
+/// placement as [`CallHook`], for requests of calls the SDK does not run
+/// (no span of its own around them: an event instead).
+struct RawHook {
+    version: ApiVersion,
+    base_path_len: usize,
+    detach_keys: Option<String>,
+}
+
+impl Hook for RawHook {
+    fn before_send<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        op: &'static Operation,
+    ) -> raw::exec::Preparing<'a> {
+        Box::pin(async move {
+            tracing::debug!(
+                target: "docker.raw",
+                op = op.id,
+                method = op.method,
+                path = op.path,
+                "raw request"
+            );
+            check_path_params(request, op, self.base_path_len).map_err(|e| e.to_string())?;
+            crate::placement::place(request, op, self.detach_keys.as_deref());
+            versions::check_request(op, request, self.version).map_err(|r| r.to_string())
         })
     }
 }

@@ -263,14 +263,16 @@ pub(crate) fn resolve(env: &dyn Env) -> Result<Resolved> {
         let cert_path = set("DOCKER_CERT_PATH");
         let wants_tls = verify.as_deref().is_some_and(|v| !v.is_empty()) || cert_path.is_some();
         if wants_tls {
+            let verify = verify.as_deref().is_some_and(|v| !v.is_empty());
+            let explicit = cert_path.is_some();
             let dir = cert_path
                 .map(PathBuf::from)
                 .or_else(|| cli.dir().map(Path::to_path_buf));
             let settings = match dir {
-                Some(dir) => TlsSettings::from_cert_dir(dir),
+                Some(dir) => cert_dir(&dir, explicit, verify)?,
                 None => TlsSettings::new(),
             };
-            tls = Some(settings.verify(verify.as_deref().is_some_and(|v| !v.is_empty())));
+            tls = Some(settings.verify(verify));
         }
     }
     if let (Some(_), Host::Unix(_) | Host::Ssh { .. }) = (&tls, &host) {
@@ -283,6 +285,48 @@ pub(crate) fn resolve(env: &dyn Env) -> Result<Resolved> {
         version,
         cli,
     })
+}
+
+/// The TLS material of a certificate directory, as the CLI requires it:
+/// a `DOCKER_CERT_PATH` that is not a directory, a missing `ca.pem` when
+/// the engine is to be verified, or a certificate without its key (or a
+/// key without its certificate) is an error naming the file, not ignored.
+fn cert_dir(dir: &Path, explicit: bool, verify: bool) -> Result<TlsSettings> {
+    let show = dir.display();
+    if explicit && !dir.is_dir() {
+        return Err(Error::invalid_input(format!(
+            "DOCKER_CERT_PATH={show}: no such directory"
+        )));
+    }
+    let (ca, cert, key) = (
+        dir.join("ca.pem"),
+        dir.join("cert.pem"),
+        dir.join("key.pem"),
+    );
+    if verify && !ca.is_file() {
+        return Err(Error::invalid_input(format!(
+            "DOCKER_TLS_VERIFY is set but there is no CA certificate to verify the engine with: {} does not exist",
+            ca.display()
+        )));
+    }
+    match (cert.is_file(), key.is_file()) {
+        (true, false) => {
+            return Err(Error::invalid_input(format!(
+                "{} has no key beside it: {} does not exist",
+                cert.display(),
+                key.display()
+            )))
+        }
+        (false, true) => {
+            return Err(Error::invalid_input(format!(
+                "{} has no certificate beside it: {} does not exist",
+                key.display(),
+                cert.display()
+            )))
+        }
+        _ => {}
+    }
+    Ok(TlsSettings::from_cert_dir(dir))
 }
 
 #[cfg(test)]
@@ -308,11 +352,14 @@ mod tests {
     fn docker_host_and_tls_variables() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path().to_str().unwrap();
+        let certs_dir = tempfile::tempdir().unwrap();
+        std::fs::write(certs_dir.path().join("ca.pem"), "").unwrap();
+        let certs = certs_dir.path().to_str().unwrap();
         let r = resolve(&env(&[
             ("DOCKER_CONFIG", d),
             ("DOCKER_HOST", "tcp://h:2376"),
             ("DOCKER_TLS_VERIFY", "1"),
-            ("DOCKER_CERT_PATH", "/certs"),
+            ("DOCKER_CERT_PATH", certs),
         ]))
         .unwrap();
         assert_eq!(r.host, Host::parse("tcp://h:2376").unwrap());
@@ -324,7 +371,7 @@ mod tests {
             ("DOCKER_CONFIG", d),
             ("DOCKER_HOST", "tcp://h:2376"),
             ("DOCKER_TLS_VERIFY", ""),
-            ("DOCKER_CERT_PATH", "/certs"),
+            ("DOCKER_CERT_PATH", certs),
         ]))
         .unwrap();
         assert!(!r.tls.unwrap().verify);
@@ -348,6 +395,50 @@ mod tests {
             ("DOCKER_API_VERSION", "latest")
         ]))
         .is_err());
+    }
+
+    #[test]
+    fn tls_material_that_is_not_there_is_an_error() {
+        let config = tempfile::tempdir().unwrap();
+        let d = config.path().to_str().unwrap();
+        let message = |pairs: &[(&str, &str)]| {
+            let mut all = vec![("DOCKER_CONFIG", d), ("DOCKER_HOST", "tcp://h:2376")];
+            all.extend_from_slice(pairs);
+            resolve(&env(&all)).unwrap_err().to_string()
+        };
+        let text = message(&[("DOCKER_CERT_PATH", "/nonexistent/certs")]);
+        assert_eq!(
+            text,
+            "invalid input: DOCKER_CERT_PATH=/nonexistent/certs: no such directory"
+        );
+        let certs = tempfile::tempdir().unwrap();
+        let c = certs.path().to_str().unwrap();
+        let text = message(&[("DOCKER_CERT_PATH", c), ("DOCKER_TLS_VERIFY", "1")]);
+        assert!(
+            text.contains(&format!("{c}/ca.pem does not exist")),
+            "{text}"
+        );
+        // Verification with the CA in the config directory (the default).
+        let text = message(&[("DOCKER_TLS_VERIFY", "1")]);
+        assert!(
+            text.contains(&format!("{d}/ca.pem does not exist")),
+            "{text}"
+        );
+        std::fs::write(certs.path().join("ca.pem"), "").unwrap();
+        std::fs::write(certs.path().join("cert.pem"), "").unwrap();
+        let text = message(&[("DOCKER_CERT_PATH", c), ("DOCKER_TLS_VERIFY", "1")]);
+        assert!(
+            text.contains(&format!("{c}/key.pem does not exist")),
+            "{text}"
+        );
+        std::fs::write(certs.path().join("key.pem"), "").unwrap();
+        assert!(resolve(&env(&[
+            ("DOCKER_CONFIG", d),
+            ("DOCKER_HOST", "tcp://h:2376"),
+            ("DOCKER_CERT_PATH", c),
+            ("DOCKER_TLS_VERIFY", "1"),
+        ]))
+        .is_ok());
     }
 
     fn write_context(dir: &Path, name: &str, host: &str, skip_verify: bool, tls: bool) {

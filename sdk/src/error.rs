@@ -120,6 +120,13 @@ pub enum Error {
     InStream {
         /// The engine's message.
         message: String,
+        /// The engine's error code, where it sent one (a progress
+        /// stream's `errorDetail.code`: a build step's exit code, say).
+        code: Option<i64>,
+        /// What the stream said before the failure, where the SDK kept it
+        /// (a build's output, the status lines of a pull): filled in by
+        /// [`ProgressStream::finish`](crate::progress::ProgressStream::finish).
+        output: Vec<String>,
     },
 
     /// The negotiated API version lacks an operation, parameter or field
@@ -245,7 +252,7 @@ impl Error {
             | Error::InvalidArgument { message, .. }
             | Error::Unauthorized { message, .. }
             | Error::Engine { message, .. }
-            | Error::InStream { message } => Some(message),
+            | Error::InStream { message, .. } => Some(message),
             _ => None,
         }
     }
@@ -346,6 +353,62 @@ impl Error {
                 context: context.into(),
                 source,
             }
+        }
+    }
+
+    /// The same error, about `op`: negotiation runs inside the call that
+    /// needed it, so its failures are reported as that call's.
+    pub(crate) fn for_operation(self, op: &'static str) -> Error {
+        let reword = |context: String| -> String {
+            for inner in ["SystemPing: ", "SystemVersion: "] {
+                if let Some(rest) = context.strip_prefix(inner) {
+                    return format!("{op}: {rest}");
+                }
+            }
+            context
+        };
+        match self {
+            Error::NotFound { message, .. } => Error::NotFound {
+                operation: op,
+                message,
+            },
+            Error::Conflict { message, .. } => Error::Conflict {
+                operation: op,
+                message,
+            },
+            Error::NotModified { .. } => Error::NotModified { operation: op },
+            Error::Unauthorized {
+                status, message, ..
+            } => Error::Unauthorized {
+                operation: op,
+                status,
+                message,
+            },
+            Error::InvalidArgument { message, .. } => Error::InvalidArgument {
+                operation: op,
+                message,
+            },
+            Error::Engine {
+                status, message, ..
+            } => Error::Engine {
+                operation: op,
+                status,
+                message,
+            },
+            Error::Timeout { phase, after, .. } => Error::Timeout {
+                operation: op,
+                phase,
+                after,
+            },
+            Error::Transport { context, source } => Error::Transport {
+                context: reword(context),
+                source,
+            },
+            Error::Protocol { context, source } => Error::Protocol {
+                context: reword(context),
+                source,
+            },
+            e => e,
         }
     }
 

@@ -28,6 +28,7 @@
 #![warn(missing_docs)]
 
 pub mod attach;
+pub mod auth;
 mod client;
 pub mod config;
 pub mod configs;
@@ -39,6 +40,7 @@ mod negotiate;
 pub mod nodes;
 mod options;
 mod placement;
+pub mod progress;
 pub mod secrets;
 pub mod services;
 pub mod streams;
@@ -48,9 +50,11 @@ pub mod tasks;
 pub mod transport;
 pub mod types;
 
+pub use auth::RegistryAuth;
 pub use client::{Docker, DockerBuilder, VersionSetting};
 pub use error::{BoxError, Error, Result, TimeoutPhase};
 pub use filters::Filters;
+pub use negotiate::ErrorBody as RawErrorBody;
 pub use transport::{Host, Pem, TlsSettings};
 
 /// The generated endpoint layer, re-exported.

@@ -104,9 +104,10 @@ where
     })
 }
 
-/// The error body of an operation: the engine's JSON error, or nothing
-/// (HEAD answers).
-pub(crate) trait ErrorBody {
+/// The error body of a generated operation: the engine's JSON error, or
+/// nothing (HEAD answers). Implemented for every error body the generated
+/// methods have.
+pub trait ErrorBody {
     /// The engine's message.
     fn message(self) -> String;
 }
@@ -120,6 +121,17 @@ impl ErrorBody for raw::types::ErrorResponse {
 impl ErrorBody for () {
     fn message(self) -> String {
         String::new()
+    }
+}
+
+/// A raw-layer error as the SDK's: the engine's answer by status (the
+/// operation is not known here: it reads `raw`), a request the raw
+/// client's hook refused (a field the negotiated version lacks) as
+/// [`Error::InvalidInput`] with the reason, transport and decode failures
+/// as they are.
+impl<E: ErrorBody> From<raw::Error<E>> for Error {
+    fn from(e: raw::Error<E>) -> Error {
+        raw_error_sync(e, "raw")
     }
 }
 

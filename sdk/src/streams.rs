@@ -299,7 +299,11 @@ impl<S> Demux<S> {
         {
             let text = String::from_utf8_lossy(message).trim().to_string();
             self.state = State::Header;
-            return Some(Err(Error::InStream { message: text }));
+            return Some(Err(Error::InStream {
+                message: text,
+                code: None,
+                output: Vec::new(),
+            }));
         }
         None
     }

@@ -116,6 +116,7 @@ async fn scenarios(docker: &Docker, second: Option<&Docker>) {
     docker.configs().remove(&config_id).await.unwrap();
     replicated_job(docker).await;
     boundaries(docker).await;
+    private_image(docker).await;
     match second {
         Some(d2) => join_and_nodes(docker, d2).await,
         None => common::unavailable("DOCKER_ENGINE_RS_SWARM2_HOST is not set: no join test"),
@@ -1100,4 +1101,92 @@ async fn boundaries(docker: &Docker) {
     let spec = at.configs().inspect(&id).await.unwrap().spec.unwrap();
     assert_eq!(spec.templating.unwrap().name, "golang");
     at.configs().remove(&id).await.unwrap();
+}
+
+/// A service whose image only a registry behind basic auth has: created
+/// with `ServiceCreate::registry_auth`, the node pulls it and the task
+/// runs. The image is the test image pushed there from the swarm engine
+/// under a unique tag, then untagged locally so the node must pull.
+async fn private_image(docker: &Docker) {
+    use docker_engine::RegistryAuth;
+    use futures_util::StreamExt;
+    let (Ok(registry), Ok(user), Ok(password)) = (
+        std::env::var("DOCKER_ENGINE_RS_REGISTRY_AUTH"),
+        std::env::var("DOCKER_ENGINE_RS_REGISTRY_USER"),
+        std::env::var("DOCKER_ENGINE_RS_REGISTRY_PASSWORD"),
+    ) else {
+        common::unavailable("DOCKER_ENGINE_RS_REGISTRY_AUTH is not set: no private image test");
+        return;
+    };
+    let auth = RegistryAuth::new(user, password).server_address(registry.clone());
+    let repo = format!("{registry}/docker-engine-rs/swarm-private");
+    let tag = unique("t");
+    let image = format!("{repo}:{tag}");
+    docker
+        .raw_call(async |c| c.image_tag(IMAGE, Some(&repo), Some(&tag)).await)
+        .await
+        .unwrap();
+    let header = auth.header_value();
+    let pushed = docker
+        .raw_call(async |c| c.image_push(&repo, None, Some(&tag), &header).await)
+        .await
+        .unwrap();
+    let mut body = pushed.into_inner();
+    let mut text = Vec::new();
+    while let Some(chunk) = body.next().await {
+        text.extend_from_slice(&chunk.unwrap());
+    }
+    let text = String::from_utf8_lossy(&text);
+    assert!(!text.contains("\"error\""), "push: {text}");
+    docker
+        .raw_call(async |c| c.image_delete(&image, None, None, None).await)
+        .await
+        .unwrap();
+
+    let name = unique("private");
+    let created = docker
+        .services()
+        .create(
+            &ServiceCreate::new(
+                TaskTemplate::new(ContainerSpec::new(image.clone()).args(["sleep", "600"]))
+                    .placement(Placement::default().constraint("node.role==manager")),
+            )
+            .name(name.clone())
+            .label(LABEL, "private")
+            .registry_auth(auth.clone()),
+        )
+        .await
+        .unwrap();
+    let id = created.id.unwrap();
+    converge(docker, &id).await;
+    let service = docker
+        .services()
+        .inspect(&id, &InspectOptions::default())
+        .await
+        .unwrap();
+    let image_in_spec = service
+        .spec
+        .unwrap()
+        .task_template
+        .unwrap()
+        .container_spec
+        .unwrap()
+        .image
+        .unwrap();
+    assert!(
+        image_in_spec.starts_with(&image),
+        "pinned to the pushed image: {image_in_spec}"
+    );
+    docker.services().remove(&id).await.unwrap();
+    // The pulled image goes once its container is gone.
+    for _ in 0..40 {
+        match docker
+            .raw_call(async |c| c.image_delete(&image, Some(true), None, None).await)
+            .await
+        {
+            Ok(_) => break,
+            Err(Error::NotFound { .. }) => break,
+            Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
+        }
+    }
 }

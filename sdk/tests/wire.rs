@@ -1387,6 +1387,56 @@ async fn swarm_area_bodies_carry_exactly_what_was_set() {
     )
     .await;
     assert_eq!(body(n), json!({"Role": "worker", "Availability": "drain"}));
+    // Registry credentials in X-Registry-Auth, only when given.
+    let header = |req: &Seen| {
+        req.headers
+            .iter()
+            .find(|(k, _)| k == "x-registry-auth")
+            .map(|(_, v)| v.clone())
+    };
+    let auth = docker_engine::RegistryAuth::new("u", "p").server_address("127.0.0.1:25001");
+    let with_auth = sent(
+        &docker,
+        &log,
+        call!(|d| d.services().create(
+            &ServiceCreate::new(TaskTemplate::new(ContainerSpec::new("busybox"))).registry_auth(
+                docker_engine::RegistryAuth::new("u", "p").server_address("127.0.0.1:25001")
+            )
+        )),
+        "POST",
+        "/services/create",
+    )
+    .await;
+    assert_eq!(header(&with_auth), Some(auth.header_value()));
+    let without = sent(
+        &docker,
+        &log,
+        call!(|d| d
+            .services()
+            .create(&ServiceCreate::new(TaskTemplate::new(ContainerSpec::new(
+                "busybox"
+            ))))),
+        "POST",
+        "/services/create",
+    )
+    .await;
+    assert_eq!(header(&without), None);
+    let update_auth = sent(
+        &docker,
+        &log,
+        call!(|d| d.services().update_with(
+            "s1",
+            &docker_engine::services::UpdateOptions::default().registry_auth(
+                docker_engine::RegistryAuth::new("u", "p").server_address("127.0.0.1:25001")
+            ),
+            |_| Ok(())
+        )),
+        "POST",
+        "/services/s1/update",
+    )
+    .await;
+    assert_eq!(header(&update_auth), Some(auth.header_value()));
+    assert_eq!(header(&forced_again(&docker, &log).await), None);
     // Bad input leaves nothing on the wire.
     let big = docker
         .secrets()
@@ -1407,4 +1457,174 @@ async fn swarm_area_bodies_carry_exactly_what_was_set() {
         .unwrap_err();
     assert!(matches!(port, Error::InvalidInput { .. }), "{port:?}");
     assert!(taken(&log).is_empty(), "nothing sent for bad input");
+}
+
+// Messages a person can act on: each names what failed, where, and what to
+// check, and what can be caught before sending is (nothing reaches the
+// engine).
+
+#[tokio::test]
+async fn an_engine_that_is_not_there_is_named_with_what_to_check() {
+    let docker = client("unix:///nonexistent/docker-engine-rs.sock", None);
+    let e = docker
+        .containers()
+        .list(&ListOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "transport error: ContainerList: cannot connect to the Docker engine at \
+         unix:///nonexistent/docker-engine-rs.sock: No such file or directory (os error 2); \
+         is the Docker daemon running, and may this user open its socket?"
+    );
+    // A TCP port nobody listens on.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let docker = client(&format!("tcp://{addr}"), None);
+    let text = docker
+        .containers()
+        .inspect("web")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.starts_with(&format!(
+            "transport error: ContainerInspect: cannot connect to the Docker engine at tcp://{addr}: "
+        )) && text.ends_with("; is the Docker daemon running and listening there?"),
+        "{text}"
+    );
+    assert!(text.contains("Connection refused"), "{text}");
+}
+
+#[tokio::test]
+async fn versions_this_sdk_does_not_speak_are_refused_when_building() {
+    let e = Docker::builder()
+        .version(VersionSetting::Fixed(ApiVersion::new(1, 10)))
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "invalid input: API version 1.10: this SDK speaks API {} to {}",
+            docker_engine::versions::OLDEST,
+            docker_engine::versions::NEWEST
+        )
+    );
+    let newer = ApiVersion::new(1, docker_engine::versions::NEWEST.minor() + 1);
+    assert!(matches!(
+        Docker::builder()
+            .version(VersionSetting::Fixed(newer))
+            .build(),
+        Err(Error::InvalidInput { .. })
+    ));
+}
+
+#[tokio::test]
+async fn empty_ids_are_refused_before_sending() {
+    let (host, log) = fake_engine("1.44").await;
+    let docker = client(&host, None);
+    let e = docker.containers().inspect("").await.unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid input: ContainerInspect: the id is empty"
+    );
+    let e = docker.exec().inspect("").await.unwrap_err();
+    assert_eq!(e.to_string(), "invalid input: ExecInspect: the id is empty");
+    assert!(taken(&log).is_empty());
+    // Through the raw client too.
+    let raw = docker.raw().await.unwrap();
+    let e: Error = raw.container_inspect("", None).await.unwrap_err().into();
+    assert!(matches!(e, Error::InvalidInput { .. }), "{e}");
+    assert!(taken(&log).is_empty());
+}
+
+#[tokio::test]
+async fn short_form_problems_are_reported_once_each() {
+    let (host, log) = fake_engine("1.44").await;
+    let docker = client(&host, None);
+    let spec = ContainerCreate::new("busybox")
+        .publish("99999:80")
+        .bind("/a:/b:zz");
+    let text = docker
+        .containers()
+        .create(&spec)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(text.matches("invalid input").count(), 1, "{text}");
+    assert!(
+        text.starts_with("invalid input: port `99999:80`: ")
+            && text.contains("; bind `/a:/b:zz`: unknown mode `zz`"),
+        "{text}"
+    );
+    assert!(taken(&log).is_empty());
+}
+
+#[tokio::test]
+async fn copying_out_to_a_directory_that_is_not_there_is_refused_before_sending() {
+    let (host, log) = fake_engine("1.44").await;
+    let docker = client(&host, None);
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("not/there");
+    let text = docker
+        .containers()
+        .copy_out("web", "/etc/hostname", &missing)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.starts_with(&format!(
+            "invalid input: copying /etc/hostname out of web: the destination directory {}: ",
+            missing.display()
+        )),
+        "{text}"
+    );
+    assert!(!missing.exists(), "nothing was created on the way");
+    assert!(taken(&log).is_empty());
+}
+
+#[tokio::test]
+async fn raw_calls_are_gated_like_the_sdks_own() {
+    let (host, log) = fake_engine("1.41").await;
+    let docker = client(&host, None);
+    // `manifests` exists from API 1.47; the engine speaks 1.41.
+    let e = docker
+        .raw_call(async |c| c.image_list(None, None, None, None, Some(true), None).await)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::UnsupportedByVersion { what, .. } if what.contains("manifests")),
+        "{e}"
+    );
+    let raw = docker.raw().await.unwrap();
+    let e: Error = raw
+        .image_list(None, None, None, None, Some(true), None)
+        .await
+        .unwrap_err()
+        .into();
+    assert!(e.to_string().contains("manifests"), "{e}");
+    assert!(taken(&log).is_empty(), "nothing was sent");
+    // Without it, the same calls go out, on the negotiated version.
+    docker
+        .raw_call(async |c| c.container_list(Some(true), None, None, None).await)
+        .await
+        .unwrap();
+    let seen = taken(&log);
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].path, "/v1.41/containers/json");
+    // An engine's error through the raw client converts with `?`.
+    let e: Error = raw.volume_inspect("nope").await.unwrap_err().into();
+    assert!(matches!(e, Error::NotFound { .. }), "{e:?}");
+}
+
+async fn forced_again(docker: &Docker, log: &Log) -> Seen {
+    sent(
+        docker,
+        log,
+        call!(|d| d.services().force_update("s1")),
+        "POST",
+        "/services/s1/update",
+    )
+    .await
 }

@@ -15,7 +15,6 @@ mod spec;
 use std::time::Duration;
 
 fn main() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let spec: &'static spec::Spec = Box::leak(Box::new(spec::Spec::load()));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

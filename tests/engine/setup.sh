@@ -10,10 +10,15 @@
 #   here (own socket, pid file, data-root and exec-root; it shares docker0
 #   and never runs containers: `--bridge none` would delete docker0), and
 # - sshd on 127.0.0.1 with a key made here, through which
-#   `docker system dial-stdio` reaches the main engine.
+#   `docker system dial-stdio` reaches the main engine, and
+# - two local registries (Debian's docker-registry) on 127.0.0.1, one open
+#   and one with htpasswd basic auth (a user and password made here).
 # Exports: DOCKER_HOST, DOCKER_ENGINE_RS_TLS_HOST, DOCKER_ENGINE_RS_TLS_CERTS
 # (a directory with ca.pem, cert.pem, key.pem), DOCKER_ENGINE_RS_WRONG_CA,
-# DOCKER_ENGINE_RS_SSH_HOST, DOCKER_ENGINE_RS_SSH_PROGRAM.
+# DOCKER_ENGINE_RS_SSH_HOST, DOCKER_ENGINE_RS_SSH_PROGRAM,
+# DOCKER_ENGINE_RS_REGISTRY (open, host:port), DOCKER_ENGINE_RS_REGISTRY_AUTH
+# (basic auth, host:port), DOCKER_ENGINE_RS_REGISTRY_USER,
+# DOCKER_ENGINE_RS_REGISTRY_PASSWORD.
 # - two more dockerds for the swarm tests (never the main engine in swarm
 #   mode), each with its own socket, pid file, data-root, exec-root and
 #   bridge (dre-swarm0, dre-swarm1; docker_gwbridge made on each with its
@@ -256,10 +261,60 @@ start_swarm_engines() {
   echo "export DOCKER_ENGINE_RS_SWARM2_HOST=$h2"
 }
 
+REGISTRY_PORT="${REGISTRY_PORT:-25000}"
+REGISTRY_AUTH_PORT="${REGISTRY_AUTH_PORT:-25001}"
+REGISTRY_USER=docker-engine-rs
+REGISTRY_PASSWORD=registry-test-password
+
+registry_answers() { # $1: port; any HTTP answer on /v2/ (401 included)
+  curl -s -o /dev/null -m 5 -w '%{http_code}' "http://127.0.0.1:$1/v2/" 2>/dev/null | grep -qE '^(200|401)$'
+}
+
+# Two local registries (Debian's docker-registry): one open, one behind
+# htpasswd basic auth. The engine talks plain HTTP to 127.0.0.1 registries
+# without configuration.
+start_registry() { # $1: name, $2: port, $3: "auth" or ""
+  local d="$STATE_DIR/registry-$1"
+  mkdir -p "$d/data"
+  if ! registry_answers "$2"; then
+    need_pkg docker-registry docker-registry || return 1
+    {
+      echo "version: 0.1"
+      echo "log: {level: warn}"
+      echo "storage:"
+      echo "  filesystem: {rootdirectory: $d/data}"
+      echo "  delete: {enabled: true}"
+      echo "http: {addr: 127.0.0.1:$2}"
+      if [ "$3" = auth ]; then
+        need_pkg htpasswd apache2-utils || return 1
+        htpasswd -Bbn "$REGISTRY_USER" "$REGISTRY_PASSWORD" >"$d/htpasswd" 2>/dev/null
+        echo "auth:"
+        echo "  htpasswd: {realm: docker-engine-rs, path: $d/htpasswd}"
+      fi
+    } >"$d/config.yml"
+    log "starting the $1 registry on 127.0.0.1:$2 (log: $d/registry.log)"
+    nohup docker-registry serve "$d/config.yml" >"$d/registry.log" 2>&1 </dev/null &
+    echo $! >"$d/registry.pid"
+    for _ in $(seq 1 30); do registry_answers "$2" && break; sleep 0.5; done
+    registry_answers "$2" || { log "the $1 registry did not come up:"; tail -20 "$d/registry.log" >&2; return 1; }
+  fi
+}
+
+start_registries() {
+  command -v curl >/dev/null 2>&1 || need_pkg curl curl || return 1
+  start_registry open "$REGISTRY_PORT" "" || return 1
+  start_registry auth "$REGISTRY_AUTH_PORT" auth || return 1
+  echo "export DOCKER_ENGINE_RS_REGISTRY=127.0.0.1:$REGISTRY_PORT"
+  echo "export DOCKER_ENGINE_RS_REGISTRY_AUTH=127.0.0.1:$REGISTRY_AUTH_PORT"
+  echo "export DOCKER_ENGINE_RS_REGISTRY_USER=$REGISTRY_USER"
+  echo "export DOCKER_ENGINE_RS_REGISTRY_PASSWORD=$REGISTRY_PASSWORD"
+}
+
 if [ "$(id -u)" = 0 ] && [ "${ENGINE_EXTRAS:-1}" = 1 ]; then
   start_tls_engine || log "no TLS engine: the TLS tests will not run"
   start_sshd || log "no sshd: the ssh tests will not run"
+  start_registries || log "no registries: the registry tests will not run"
   start_swarm_engines || log "no swarm engine: the swarm tests will not run"
 elif [ "${ENGINE_EXTRAS:-1}" = 1 ]; then
-  log "not root: no TLS engine, no sshd, no swarm engines (the transport tests will skip outside CI)"
+  log "not root: no TLS engine, no sshd, no registries, no swarm engines (their tests will skip outside CI)"
 fi

@@ -293,8 +293,9 @@ impl Containers<'_> {
     /// (as `docker cp CONTAINER:SRC DIR`), unpacking while it arrives.
     ///
     /// # Errors
-    /// Those of [`Containers::archive`]; [`Error::InvalidInput`] when the
-    /// archive cannot be unpacked into `dest_dir`.
+    /// Those of [`Containers::archive`]; [`Error::InvalidInput`] when
+    /// `dest_dir` is not an existing directory (nothing is sent then) or the
+    /// archive cannot be unpacked into it.
     ///
     /// ```no_run
     /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
@@ -302,6 +303,23 @@ impl Containers<'_> {
     /// # Ok(()) }
     /// ```
     pub async fn copy_out(&self, id: &str, src: &str, dest_dir: &Path) -> Result<PathStat> {
+        // As `docker cp`: the destination must be there (nothing is created
+        // on the way to it), and nothing is asked of the engine otherwise.
+        match tokio::fs::metadata(dest_dir).await {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(Error::invalid_input(format!(
+                    "copying {src} out of {id}: the destination {} is not a directory",
+                    dest_dir.display()
+                )))
+            }
+            Err(e) => {
+                return Err(Error::invalid_input(format!(
+                    "copying {src} out of {id}: the destination directory {}: {e}",
+                    dest_dir.display()
+                )))
+            }
+        }
         let (stat, mut stream) = self.archive(id, src).await?;
         let (tx, rx) = mpsc::channel::<std::result::Result<Bytes, std::io::Error>>(IN_FLIGHT);
         let dest = dest_dir.to_path_buf();

@@ -70,7 +70,12 @@ impl ContainerCreate {
         match r {
             Ok(s) => s,
             Err(e) => {
-                self.problems.push(e.to_string());
+                // The message alone: the joined problems become one
+                // `InvalidInput`, whose display adds the prefix once.
+                self.problems.push(match e {
+                    Error::InvalidInput { message } => message,
+                    other => other.to_string(),
+                });
                 self
             }
         }

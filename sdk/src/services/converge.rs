@@ -88,6 +88,8 @@ async fn poll(docker: &Docker, id: &str) -> Result<Convergence> {
             .unwrap_or_default();
         return Err(Error::InStream {
             message: format!("the update of service {id} is {state}: {why}"),
+            code: None,
+            output: Vec::new(),
         });
     }
     let updating = matches!(

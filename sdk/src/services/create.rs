@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 #[allow(unused_imports)] // for rustdoc links
 use super::Services;
+use crate::auth::RegistryAuth;
 use crate::error::Result;
 use crate::filters::Filters;
 use crate::models;
@@ -39,6 +40,7 @@ pub struct ServiceCreate {
     update: Option<UpdateConfig>,
     rollback: Option<RollbackConfig>,
     endpoint: Option<EndpointSpec>,
+    pub(super) auth: Option<RegistryAuth>,
 }
 
 impl ServiceCreate {
@@ -77,6 +79,13 @@ impl ServiceCreate {
     /// Published ports and the endpoint mode.
     pub fn endpoint_spec(mut self, e: EndpointSpec) -> Self {
         self.endpoint = Some(e);
+        self
+    }
+
+    /// Credentials for pulling the image from a private registry (sent in
+    /// `X-Registry-Auth`; the engine passes them to the nodes).
+    pub fn registry_auth(mut self, auth: RegistryAuth) -> Self {
+        self.auth = Some(auth);
         self
     }
 
@@ -160,6 +169,9 @@ options! {
         /// Where the registry credentials for the image come from: the spec
         /// or the previous spec.
         registry_auth_from: opt<models::ServiceUpdateRegistryAuthFrom>,
+        /// Credentials for pulling the (new) image from a private registry
+        /// (sent in `X-Registry-Auth`).
+        registry_auth: opt<RegistryAuth>,
     }
 }
 

@@ -83,10 +83,26 @@ impl Services<'_> {
     /// ```
     pub async fn create(&self, spec: &ServiceCreate) -> Result<models::ServiceCreateResponse> {
         let body = spec.build()?;
-        self.create_from(&body).await
+        self.send_create(&body, spec.auth.as_ref()).await
     }
 
-    /// Creates a service from the Engine's spec model as it is.
+    async fn send_create(
+        &self,
+        spec: &models::ServiceSpec,
+        auth: Option<&crate::RegistryAuth>,
+    ) -> Result<models::ServiceCreateResponse> {
+        let auth = auth.map(crate::RegistryAuth::header_value);
+        Ok(self
+            .docker
+            .call(Answer::Prompt, async |c| {
+                c.service_create(auth.as_deref(), spec).await
+            })
+            .await?
+            .into_inner())
+    }
+
+    /// Creates a service from the Engine's spec model as it is (without
+    /// registry credentials: [`ServiceCreate::registry_auth`] has them).
     ///
     /// # Errors
     /// As [`Services::create`].
@@ -100,11 +116,7 @@ impl Services<'_> {
         &self,
         spec: &models::ServiceSpec,
     ) -> Result<models::ServiceCreateResponse> {
-        Ok(self
-            .docker
-            .call(Answer::Prompt, async |c| c.service_create(None, spec).await)
-            .await?
-            .into_inner())
+        self.send_create(spec, None).await
     }
 
     /// A service (by id or name).
@@ -190,11 +202,22 @@ impl Services<'_> {
         rollback: Option<&str>,
     ) -> Result<Vec<String>> {
         let version = version_param(version)?;
+        let auth = opts
+            .registry_auth
+            .as_ref()
+            .map(crate::RegistryAuth::header_value);
         let r = self
             .docker
             .call(Answer::Prompt, async |c| {
-                c.service_update(id, opts.registry_auth_from, rollback, version, None, spec)
-                    .await
+                c.service_update(
+                    id,
+                    opts.registry_auth_from,
+                    rollback,
+                    version,
+                    auth.as_deref(),
+                    spec,
+                )
+                .await
             })
             .await
             .map_err(out_of_sequence)?;

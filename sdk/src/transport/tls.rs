@@ -1,4 +1,5 @@
-//! TLS to the engine (rustls with the ring provider).
+//! TLS to the engine (rustls with the aws-lc-rs provider, given to each
+//! configuration: the process-wide default provider is never touched).
 //!
 //! Docker's TLS is usually mutual, against a private CA: the client trusts
 //! `ca.pem` and presents `cert.pem`/`key.pem`. Verification of the engine's
@@ -128,7 +129,7 @@ pub(crate) mod backend {
     impl TlsSettings {
         /// The rustls configuration these settings describe.
         pub(crate) fn client_config(&self) -> Result<rustls::ClientConfig> {
-            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
             let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
                 .with_safe_default_protocol_versions()
                 .map_err(|e| Error::transport("configuring TLS", e))?;
@@ -200,7 +201,7 @@ pub(crate) mod backend {
     /// TLS: the HTTP client needs one when it is built, and the process-wide
     /// default crypto provider is left alone.
     pub(crate) fn unused_config() -> Result<rustls::ClientConfig> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         Ok(rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(|e| Error::transport("configuring TLS", e))?

@@ -403,8 +403,8 @@ pub(crate) fn parse_bind(spec: &str) -> Result<Bind> {
     }
     fields.push(&spec[start..]);
     let (source, target, options) = match fields.as_slice() {
-        [s, t] => (*s, *t, ""),
-        [s, t, o] => (*s, *t, *o),
+        [s, t] => (*s, *t, None),
+        [s, t, o] => (*s, *t, Some(*o)),
         [_] => return Err(bad("expected source:target")),
         _ => return Err(bad("too many `:`-separated parts")),
     };
@@ -416,16 +416,28 @@ pub(crate) fn parse_bind(spec: &str) -> Result<Bind> {
     }
     let mut read_only = false;
     let mut rest = Vec::new();
-    let mut mode_seen = false;
-    for opt in options.split(',').filter(|o| !o.is_empty()) {
-        match opt {
-            "ro" | "rw" => {
-                if mode_seen {
-                    return Err(bad("`ro` and `rw` given together"));
-                }
-                mode_seen = true;
-                read_only = opt == "ro";
+    // The modes the engine accepts on Linux, by kind; one of each kind at
+    // most (moby's `ValidMountMode`).
+    let mut seen: [Option<&str>; 5] = [None; 5];
+    for opt in options.into_iter().flat_map(|o| o.split(',')) {
+        let kind = match opt {
+            "ro" | "rw" => 0,
+            "z" | "Z" => 1,
+            "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate" => 2,
+            "nocopy" => 3,
+            "consistent" | "cached" | "delegated" => 4,
+            "" => return Err(bad("an empty mode")),
+            other => {
+                return Err(bad(&format!(
+                    "unknown mode `{other}` (modes: ro, rw, z, Z, shared, rshared, slave, rslave, private, rprivate, nocopy, consistent, cached, delegated)"
+                )))
             }
+        };
+        if let Some(earlier) = seen[kind].replace(opt) {
+            return Err(bad(&format!("`{earlier}` and `{opt}` given together")));
+        }
+        match opt {
+            "ro" | "rw" => read_only = opt == "ro",
             other => rest.push(other.to_string()),
         }
     }
@@ -509,6 +521,26 @@ mod tests {
         assert_eq!(parse_bind("c:/x:/y").unwrap().source, "c:/x");
         for bad in ["/a", "/a:b", ":/b", "/a:/b:ro,rw", "/a:/b:c:d"] {
             assert!(parse_bind(bad).is_err(), "{bad}");
+        }
+        // Modes as the engine accepts them: one of each kind.
+        let b = parse_bind("/a:/b:rw,Z,rslave,nocopy,cached").unwrap();
+        assert!(!b.read_only);
+        assert_eq!(b.options, ["Z", "rslave", "nocopy", "cached"]);
+        for (bad, why) in [
+            ("/a:/b:zz", "unknown mode `zz`"),
+            ("/a:/b:", "an empty mode"),
+            ("/a:/b:ro,", "an empty mode"),
+            ("/a:/b:z,Z", "`z` and `Z` given together"),
+            (
+                "/a:/b:shared,private",
+                "`shared` and `private` given together",
+            ),
+        ] {
+            let text = parse_bind(bad).unwrap_err().to_string();
+            assert!(
+                text.starts_with(&format!("invalid input: bind `{bad}`: {why}")),
+                "{text}"
+            );
         }
     }
 }
