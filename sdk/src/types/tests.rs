@@ -12,15 +12,16 @@ use crate::Error;
 
 const CLI: &str = include_str!("../../../tests/fixtures/cli/swarm-requests.txt");
 
-/// The body the CLI sent for `path`.
-fn cli_body(path: &str) -> Value {
+/// The body the CLI sent for the command that starts with `command`.
+fn cli_body(command: &str) -> Value {
     let mut lines = CLI.lines();
     while let Some(l) = lines.next() {
-        if l == format!("POST {path}") {
+        if l.starts_with(&format!("$ {command}")) {
+            lines.next().unwrap(); // POST path
             return serde_json::from_str(lines.next().unwrap()).unwrap();
         }
     }
-    panic!("no {path} in the fixture");
+    panic!("no `{command}` in the fixture");
 }
 
 /// Go's zero values dropped: what the CLI sends because its structs have
@@ -42,9 +43,10 @@ fn without_zeros(v: Value) -> Option<Value> {
                 .collect();
             (!m.is_empty()).then_some(Value::Object(m))
         }
-        Value::Array(a) => Some(Value::Array(
-            a.into_iter().filter_map(without_zeros).collect(),
-        )),
+        Value::Array(a) => {
+            let a: Vec<Value> = a.into_iter().filter_map(without_zeros).collect();
+            (!a.is_empty()).then_some(Value::Array(a))
+        }
         v => Some(v),
     }
 }
@@ -65,7 +67,7 @@ fn service_create_matches_the_cli() {
     // The CLI fills in three engine defaults itself (failure action pause,
     // monitor 5s, order stop-first; endpoint mode vip; publish mode
     // ingress); they are set here explicitly to compare the whole body.
-    let mut cli = cli_body("/v1.41/services/create");
+    let mut cli = cli_body("docker service create --detach --name t1");
     let secret_id = cli["TaskTemplate"]["ContainerSpec"]["Secrets"][0]["SecretID"]
         .as_str()
         .unwrap()
@@ -114,7 +116,7 @@ fn swarm_init_matches_the_cli() {
     // docker swarm init --advertise-addr 127.0.0.1 --listen-addr 127.0.0.1:23770
     //   --data-path-port 4790 --default-addr-pool 10.123.0.0/16
     //   --default-addr-pool-mask-length 26 --task-history-limit 3
-    let cli = cli_body("/v1.41/swarm/init");
+    let cli = cli_body("docker swarm init --advertise-addr 127.0.0.1 --listen-addr 127.0.0.1:23770 --data-path-port");
     let opts = crate::swarm::InitOptions::default()
         .advertise_addr("127.0.0.1")
         .listen_addr("127.0.0.1:23770")
@@ -129,7 +131,7 @@ fn swarm_init_matches_the_cli() {
 #[test]
 fn secret_create_matches_the_cli() {
     // echo hi | docker secret create s1 -
-    let cli = cli_body("/v1.41/secrets/create");
+    let cli = cli_body("echo hi | docker secret create");
     let ours = crate::secrets::SecretCreate::new("s1", b"hi\n".to_vec())
         .spec()
         .unwrap();
@@ -204,7 +206,8 @@ fn mounts_parse_from_short_forms() {
     assert!(invalid("/h:/c:nocopy".parse::<Mount>()).contains("volume"));
     assert!(invalid("vol:/b:/c:ro".parse::<Mount>()).contains("too many"));
     assert!(invalid("a:b".parse::<Mount>()).contains("absolute"));
-    assert!(invalid("vol:/b:bogus".parse::<Mount>()).contains("unknown option"));
+    assert!(invalid("vol:/b:bogus".parse::<Mount>()).contains("unknown mode"));
+    assert!(invalid("vol:/b:Z".parse::<Mount>()).contains("unknown option `Z`"));
 }
 
 #[test]
@@ -410,5 +413,130 @@ fn swarm_spec_and_external_ca() {
                          "SigningCACert": "C", "SigningCAKey": "K", "ForceRotate": 2},
             "TaskDefaults": {"LogDriver": {"Name": "local"}}
         })
+    );
+}
+
+#[test]
+fn more_cli_cases() {
+    // docker swarm init ... --autolock --cert-expiry 48h
+    //   --dispatcher-heartbeat 7s --snapshot-interval 5000
+    let mut cli = cli_body(
+        "docker swarm init --advertise-addr 127.0.0.1 --listen-addr 127.0.0.1:23770 --autolock",
+    );
+    // The CLI also sends the flag at the top (the pre-1.25 place the
+    // engine still reads) and the default subnet size without a pool;
+    // the engine applies both by itself.
+    let top = cli.as_object_mut().unwrap();
+    assert_eq!(top.remove("AutoLockManagers"), Some(json!(true)));
+    assert_eq!(top.remove("SubnetSize"), Some(json!(24)));
+    let ours = crate::swarm::InitOptions::default()
+        .advertise_addr("127.0.0.1")
+        .listen_addr("127.0.0.1:23770")
+        .spec(
+            SwarmSpec::default()
+                .autolock_managers(true)
+                .node_cert_expiry(Duration::from_secs(48 * 3600))
+                .dispatcher_heartbeat_period(Duration::from_secs(7))
+                .snapshot_interval(5000),
+        )
+        .body()
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(ours).unwrap(),
+        without_zeros(cli).unwrap()
+    );
+
+    // printf 'svc={{ .Service.Name }}\n' | docker config create --template-driver golang --label app=web c1 -
+    let cli = cli_body("printf");
+    let ours = crate::configs::ConfigCreate::new("c1", b"svc={{ .Service.Name }}\n".to_vec())
+        .label("app", "web")
+        .templating(DriverConfig::new("golang"))
+        .spec()
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(ours).unwrap(),
+        without_zeros(cli).unwrap()
+    );
+
+    // docker service create --name t2 --replicas 3 ... (restart, placement,
+    // dnsrr, rollback and update settings, tmpfs and bind mounts, memory,
+    // grace period, a config, labels)
+    let cli = cli_body("docker service create -d --name t2");
+    let config_id = cli["TaskTemplate"]["ContainerSpec"]["Configs"][0]["ConfigID"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let task = TaskTemplate::new(
+        ContainerSpec::new("docker-engine-rs-test/busybox:2")
+            .label("cl", "1")
+            .args(["sleep", "60"])
+            .hostname("h1")
+            .env("A", "1")
+            .mount(Mount::tmpfs("/t").tmpfs_size(1048576))
+            .mount_str("/tmp:/h:ro")
+            .stop_grace_period(Duration::from_secs(3))
+            .config(
+                ConfigReference::new(config_id, "c1")
+                    .filename("/etc/c1")
+                    .mode(0o440),
+            ),
+    )
+    .resources(
+        Resources::default()
+            .mem_limit(33554432)
+            .mem_reservation(16777216),
+    )
+    .restart_policy(
+        TaskRestartPolicy::new(RestartCondition::OnFailure)
+            .max_attempts(3)
+            .delay(Duration::from_secs(2)),
+    )
+    .placement(
+        Placement::default()
+            .constraint("node.role==manager")
+            .preference(PlacementPreference::spread("node.labels.zone")),
+    );
+    // The CLI's own defaults, set explicitly: parallelism 1, monitor 5s,
+    // a rollback's order stop-first.
+    let spec = crate::services::ServiceCreate::new(task)
+        .name("t2")
+        .label("tier", "front")
+        .mode(ServiceMode::Replicated { replicas: Some(3) })
+        .update_config(
+            UpdateConfig::default()
+                .parallelism(1)
+                .failure_action(FailureAction::Rollback)
+                .monitor(Duration::from_secs(5))
+                .max_failure_ratio(0.25)
+                .order(UpdateOrder::StartFirst),
+        )
+        .rollback_config(
+            RollbackConfig::default()
+                .parallelism(1)
+                .failure_action(FailureAction::Continue)
+                .monitor(Duration::from_secs(5))
+                .order(UpdateOrder::StopFirst),
+        )
+        .endpoint_spec(EndpointSpec::default().dnsrr(true))
+        .build()
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(spec).unwrap(),
+        without_zeros(cli).unwrap()
+    );
+
+    // docker service create --name j1 --mode replicated-job --replicas 4 --max-concurrent 2
+    let cli = cli_body("docker service create -d --name j1");
+    let spec = crate::services::ServiceCreate::new(TaskTemplate::new(
+        ContainerSpec::new("docker-engine-rs-test/busybox:2").args(["true"]),
+    ))
+    .name("j1")
+    .mode(ServiceMode::new("replicated-job", Some(4), Some(2)).unwrap())
+    .endpoint_spec(EndpointSpec::default().dnsrr(false))
+    .build()
+    .unwrap();
+    assert_eq!(
+        serde_json::to_value(spec).unwrap(),
+        without_zeros(cli).unwrap()
     );
 }
