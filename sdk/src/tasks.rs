@@ -18,7 +18,7 @@ use crate::error::Result;
 use crate::filters::Filters;
 use crate::models;
 use crate::options::options;
-use crate::services::{log_framing, LogsOptions};
+use crate::services::{fix_task_spec, log_framing, LogsOptions};
 use crate::streams::{Demux, Framing, LogChunk};
 
 options! {
@@ -99,6 +99,12 @@ impl Tasks<'_> {
             .await?
             .into_inner()
             .unwrap_or_default())
+        .map(|mut all: Vec<models::Task>| {
+            for t in &mut all {
+                fix_task_spec(t.spec.as_mut());
+            }
+            all
+        })
     }
 
     /// A task.
@@ -117,6 +123,10 @@ impl Tasks<'_> {
             .call(Answer::Prompt, async |c| c.task_inspect(id).await)
             .await?
             .into_inner())
+        .map(|mut t: models::Task| {
+            fix_task_spec(t.spec.as_mut());
+            t
+        })
     }
 
     /// A task's output, demultiplexed as container logs are (framing from

@@ -18,9 +18,9 @@ use docker_engine::services::{
 };
 use docker_engine::swarm::{InitOptions, JoinOptions, LeaveOptions};
 use docker_engine::types::{
-    ConfigReference, ContainerSpec, DriverConfig, EndpointSpec, Mount, Placement, PortProtocol,
-    PublishMode, RestartCondition, SecretReference, ServiceMode, SwarmSpec, TaskRestartPolicy,
-    TaskTemplate, UpdateConfig,
+    ConfigReference, ContainerSpec, DriverConfig, EndpointSpec, Healthcheck, Mount, Placement,
+    PortProtocol, PublishMode, RestartCondition, SecretReference, ServiceMode, SwarmSpec,
+    TaskRestartPolicy, TaskTemplate, UpdateConfig,
 };
 use docker_engine::{Docker, Error};
 use futures_util::FutureExt;
@@ -387,7 +387,8 @@ async fn service_lifecycle(
                     .filename("/etc/app.conf")
                     .mode(0o440),
             )
-            .stop_grace_period(Duration::from_secs(1)),
+            .stop_grace_period(Duration::from_secs(1))
+            .healthcheck(Healthcheck::exec(["true"]).interval(Duration::from_secs(1))),
     )
     .restart_policy(TaskRestartPolicy::new(RestartCondition::Any).delay(Duration::from_millis(200)))
     .placement(Placement::default().constraint("node.role==manager"));
@@ -432,6 +433,22 @@ async fn service_lifecycle(
         .await
         .unwrap();
     assert_eq!(service.id.as_deref(), Some(id.as_str()));
+    // The engine answers the health check as `Healthcheck`; it is read
+    // into its field all the same.
+    let check = service
+        .spec
+        .clone()
+        .unwrap()
+        .task_template
+        .unwrap()
+        .container_spec
+        .unwrap()
+        .health_check;
+    assert_eq!(
+        check.as_ref().and_then(|h| h.test.clone()),
+        Some(vec!["CMD".to_string(), "true".to_string()])
+    );
+    assert_eq!(check.and_then(|h| h.interval), Some(1_000_000_000));
     let ports = service.endpoint.unwrap().ports.unwrap();
     assert_eq!(
         (ports[0].published_port, ports[0].target_port),
@@ -582,14 +599,12 @@ async fn service_lifecycle(
         .await
         .unwrap();
     assert_eq!(running.len(), 1);
-    let args = running[0]
-        .spec
-        .clone()
-        .unwrap()
-        .container_spec
-        .unwrap()
-        .args
-        .unwrap();
+    let running_spec = running[0].spec.clone().unwrap().container_spec.unwrap();
+    assert!(
+        running_spec.health_check.is_some(),
+        "the task's health check is read too"
+    );
+    let args = running_spec.args.unwrap();
     assert!(args[0].contains("echo v2"), "{args:?}");
 
     // Concurrent read-modify-write updates: each re-reads after a version
@@ -616,6 +631,25 @@ async fn service_lifecycle(
         .unwrap()
         .labels
         .unwrap();
+    let kept = docker
+        .services()
+        .inspect(&id, &InspectOptions::default())
+        .await
+        .unwrap();
+    let kept = kept
+        .spec
+        .unwrap()
+        .task_template
+        .unwrap()
+        .container_spec
+        .unwrap()
+        .health_check
+        .unwrap();
+    assert_eq!(
+        kept.interval,
+        Some(1_000_000_000),
+        "read-modify-write keeps the health check"
+    );
     for i in 0..4 {
         assert_eq!(
             labels.get(&format!("concurrent-{i}")).map(String::as_str),

@@ -64,6 +64,33 @@ pub(crate) fn log_framing(headers: &http::HeaderMap, tty: bool) -> Framing {
     })
 }
 
+/// Engines answer a container spec's health check as `Healthcheck` (the
+/// Engine's Go field name), where the description says `HealthCheck`, so
+/// it arrives in `extra`: moved to its field. (Engines read either
+/// spelling, so what is sent back needs nothing.)
+pub(crate) fn fix_task_spec(task: Option<&mut models::TaskSpec>) {
+    let Some(c) = task.and_then(|t| t.container_spec.as_mut()) else {
+        return;
+    };
+    if c.health_check.is_some() {
+        return;
+    }
+    if let Some(v) = c.extra.remove("Healthcheck") {
+        match serde_json::from_value(v.clone()) {
+            Ok(h) => c.health_check = Some(h),
+            Err(_) => {
+                c.extra.insert("Healthcheck".into(), v);
+            }
+        }
+    }
+}
+
+fn fix_service(s: &mut models::Service) {
+    if let Some(spec) = s.spec.as_mut() {
+        fix_task_spec(spec.task_template.as_mut());
+    }
+}
+
 impl Services<'_> {
     /// Creates a service.
     ///
@@ -138,6 +165,10 @@ impl Services<'_> {
             })
             .await?
             .into_inner())
+        .map(|mut s: models::Service| {
+            fix_service(&mut s);
+            s
+        })
     }
 
     /// Lists services.
@@ -163,6 +194,10 @@ impl Services<'_> {
             .await?
             .into_inner()
             .unwrap_or_default())
+        .map(|mut all: Vec<models::Service>| {
+            all.iter_mut().for_each(fix_service);
+            all
+        })
     }
 
     /// Replaces a service's spec; `version` is the one read with
