@@ -562,6 +562,33 @@ async fn service_lifecycle(
     )
     .await;
     assert_eq!(only_stderr, "");
+    // Followed: the lines so far, then the stream stays open for more.
+    {
+        use futures_util::StreamExt;
+        let mut followed = docker
+            .services()
+            .logs(&id, &LogsOptions::default().follow(true))
+            .await
+            .unwrap();
+        let mut got = Vec::new();
+        tokio::time::timeout(Duration::from_secs(30), async {
+            while let Some(chunk) = followed.next().await {
+                got.extend_from_slice(&chunk.unwrap().data);
+                if got.ends_with(b"v1\n") {
+                    break;
+                }
+            }
+        })
+        .await
+        .expect("the followed lines arrive");
+        assert_eq!(String::from_utf8_lossy(&got), expected);
+        assert!(
+            tokio::time::timeout(Duration::from_secs(1), followed.next())
+                .await
+                .is_err(),
+            "a followed log stays open while the task runs"
+        );
+    }
 
     tasks_scenario(docker, &id, &name, &expected).await;
 
@@ -986,6 +1013,46 @@ async fn join_and_nodes(docker: &Docker, d2: &Docker) {
     // A worker cannot list nodes.
     let refused = d2.nodes().list(&ListOptions::default()).await.unwrap_err();
     assert_eq!(refused.status(), Some(503), "{refused}");
+    // Role: promoted, the node manages (it lists nodes); demoted again.
+    let set_role = |role: &'static str| {
+        let id = worker_id.clone();
+        async move {
+            docker
+                .nodes()
+                .update_with(&id, |spec| spec.role = Some(role.into()))
+                .await
+                .unwrap();
+        }
+    };
+    set_role("manager").await;
+    let mut managed = false;
+    for _ in 0..60 {
+        if d2.nodes().list(&ListOptions::default()).await.is_ok() {
+            managed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(managed, "a promoted node lists nodes");
+    assert_eq!(
+        docker
+            .nodes()
+            .list(&ListOptions::default().role("manager"))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    set_role("worker").await;
+    let mut demoted = false;
+    for _ in 0..60 {
+        if d2.nodes().list(&ListOptions::default()).await.is_err() {
+            demoted = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(demoted, "a demoted node no longer manages");
     // Removing a node that is up needs force.
     let up = docker
         .nodes()
