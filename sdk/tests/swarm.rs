@@ -25,8 +25,34 @@ use docker_engine::types::{
 use docker_engine::{Docker, Error};
 use futures_util::FutureExt;
 
-const LISTEN: &str = "127.0.0.1:23770";
-const LISTEN2: &str = "127.0.0.1:23771";
+/// Ports nothing listens on now (other sessions on the machine run
+/// engines too): the managers' listen ports and the data path port.
+struct Ports {
+    listen: String,
+    listen2: String,
+    data_path: u32,
+}
+
+fn free_tcp() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().to_string()
+}
+
+fn ports() -> &'static Ports {
+    static PORTS: std::sync::OnceLock<Ports> = std::sync::OnceLock::new();
+    PORTS.get_or_init(|| {
+        // The engine takes data path ports 1024-49151.
+        let data_path = (0..1000)
+            .map(|i| 30000 + (std::process::id() + i * 7919) % 19000)
+            .find(|p| std::net::UdpSocket::bind(("0.0.0.0", *p as u16)).is_ok())
+            .unwrap();
+        Ports {
+            listen: free_tcp(),
+            listen2: free_tcp(),
+            data_path,
+        }
+    })
+}
 
 fn client(host: &str) -> Docker {
     Docker::builder().host(host).unwrap().build().unwrap()
@@ -115,6 +141,7 @@ async fn scenarios(docker: &Docker, second: Option<&Docker>) {
     docker.secrets().remove(&secret_id).await.unwrap();
     docker.configs().remove(&config_id).await.unwrap();
     replicated_job(docker).await;
+    failed_update(docker).await;
     boundaries(docker).await;
     private_image(docker).await;
     match second {
@@ -127,8 +154,8 @@ async fn scenarios(docker: &Docker, second: Option<&Docker>) {
 async fn init(docker: &Docker) {
     let opts = InitOptions::default()
         .advertise_addr("127.0.0.1")
-        .listen_addr(LISTEN)
-        .data_path_port(4790u32)
+        .listen_addr(ports().listen.as_str())
+        .data_path_port(ports().data_path)
         .default_addr_pool("10.123.0.0/16")
         .subnet_size(26u32)
         .spec(
@@ -144,7 +171,7 @@ async fn init(docker: &Docker) {
     assert_eq!(again.status(), Some(503), "{again}");
 
     let swarm = docker.swarm().inspect().await.unwrap();
-    assert_eq!(swarm.data_path_port, Some(4790));
+    assert_eq!(swarm.data_path_port, Some(ports().data_path));
     assert_eq!(swarm.subnet_size, Some(26));
     assert_eq!(
         swarm.default_addr_pool.as_deref(),
@@ -161,7 +188,10 @@ async fn init(docker: &Docker) {
     );
     assert_eq!(spec.labels.unwrap()[LABEL], "swarm");
     let node = docker.nodes().inspect(&node_id).await.unwrap();
-    assert_eq!(node.manager_status.unwrap().addr.as_deref(), Some(LISTEN));
+    assert_eq!(
+        node.manager_status.unwrap().addr.as_deref(),
+        Some(ports().listen.as_str())
+    );
 }
 
 async fn update_and_rotate(docker: &Docker) {
@@ -917,10 +947,10 @@ async fn join_and_nodes(docker: &Docker, d2: &Docker) {
     let tokens = docker.swarm().inspect().await.unwrap().join_tokens.unwrap();
     d2.swarm()
         .join(
-            &[LISTEN],
+            &[ports().listen.as_str()],
             &tokens.worker.unwrap(),
             &JoinOptions::default()
-                .listen_addr(LISTEN2)
+                .listen_addr(ports().listen2.as_str())
                 .advertise_addr("127.0.0.1"),
         )
         .await
@@ -1013,46 +1043,6 @@ async fn join_and_nodes(docker: &Docker, d2: &Docker) {
     // A worker cannot list nodes.
     let refused = d2.nodes().list(&ListOptions::default()).await.unwrap_err();
     assert_eq!(refused.status(), Some(503), "{refused}");
-    // Role: promoted, the node manages (it lists nodes); demoted again.
-    let set_role = |role: &'static str| {
-        let id = worker_id.clone();
-        async move {
-            docker
-                .nodes()
-                .update_with(&id, |spec| spec.role = Some(role.into()))
-                .await
-                .unwrap();
-        }
-    };
-    set_role("manager").await;
-    let mut managed = false;
-    for _ in 0..60 {
-        if d2.nodes().list(&ListOptions::default()).await.is_ok() {
-            managed = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    assert!(managed, "a promoted node lists nodes");
-    assert_eq!(
-        docker
-            .nodes()
-            .list(&ListOptions::default().role("manager"))
-            .await
-            .unwrap()
-            .len(),
-        2
-    );
-    set_role("worker").await;
-    let mut demoted = false;
-    for _ in 0..60 {
-        if d2.nodes().list(&ListOptions::default()).await.is_err() {
-            demoted = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    assert!(demoted, "a demoted node no longer manages");
     // Removing a node that is up needs force.
     let up = docker
         .nodes()
@@ -1290,4 +1280,84 @@ async fn private_image(docker: &Docker) {
             Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
         }
     }
+}
+
+/// An update whose new task fails pauses (failure action `pause`): the
+/// wait for convergence ends with the engine's reason; a rollback then
+/// converges on the previous spec.
+async fn failed_update(docker: &Docker) {
+    use docker_engine::types::FailureAction;
+    let name = unique("failing");
+    let created = docker
+        .services()
+        .create(
+            &ServiceCreate::new(
+                TaskTemplate::new(ContainerSpec::new(IMAGE).args(["sleep", "600"]))
+                    .restart_policy(TaskRestartPolicy::new(RestartCondition::None))
+                    .placement(Placement::default().constraint("node.role==manager")),
+            )
+            .name(name.clone())
+            .label(LABEL, "failing")
+            .update_config(
+                UpdateConfig::default()
+                    .failure_action(FailureAction::Pause)
+                    .monitor(Duration::from_secs(2))
+                    .max_failure_ratio(0.0),
+            ),
+        )
+        .await
+        .unwrap();
+    let id = created.id.unwrap();
+    converge(docker, &id).await;
+    docker
+        .services()
+        .update_with(&id, &UpdateOptions::default(), |spec| {
+            let c = spec
+                .task_template
+                .as_mut()
+                .unwrap()
+                .container_spec
+                .as_mut()
+                .unwrap();
+            c.args = Some(vec!["sh".into(), "-c".into(), "exit 3".into()]);
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    let paused = tokio::time::timeout(
+        Duration::from_secs(90),
+        docker
+            .services()
+            .wait_converged(&id, |p| seen.push(p.clone())),
+    )
+    .await
+    .expect("the update pauses within 90 s")
+    .unwrap_err();
+    match &paused {
+        Error::InStream { message, .. } => assert!(message.contains("paused"), "{message}"),
+        other => panic!("expected the paused update as an error, got {other:?}"),
+    }
+    assert!(seen.iter().all(|p| !p.converged), "{seen:?}");
+    docker.services().rollback(&id).await.unwrap();
+    let back = converge(docker, &id).await;
+    assert_eq!(
+        back.update_state.as_deref(),
+        Some("rollback_completed"),
+        "{back:?}"
+    );
+    let args = docker
+        .services()
+        .inspect(&id, &InspectOptions::default())
+        .await
+        .unwrap()
+        .spec
+        .unwrap()
+        .task_template
+        .unwrap()
+        .container_spec
+        .unwrap()
+        .args;
+    assert_eq!(args, Some(vec!["sleep".to_string(), "600".to_string()]));
+    docker.services().remove(&id).await.unwrap();
 }

@@ -21,8 +21,9 @@
 # DOCKER_ENGINE_RS_REGISTRY_PASSWORD.
 # - two more dockerds for the swarm tests (never the main engine in swarm
 #   mode), each with its own socket, pid file, data-root, exec-root and
-#   bridge (dre-swarm0, dre-swarm1; docker_gwbridge made on each with its
-#   own interface, dre-swgw0/1, before any swarm exists), --iptables=false,
+#   bridge (dre-sw0-TAG, dre-sw1-TAG, TAG from the state directory;
+#   docker_gwbridge made on each with its own interface, dre-gw0/1-TAG,
+#   before any swarm exists), --iptables=false,
 #   the test image loaded. They start in no swarm: the tests init, join and
 #   leave. Exports DOCKER_ENGINE_RS_SWARM_HOST, DOCKER_ENGINE_RS_SWARM2_HOST
 #   and DOCKER_ENGINE_RS_SWARM_RESTART (a script that restarts the first
@@ -228,7 +229,12 @@ RUN
 pid="\$(cat "$d/dockerd.pid" 2>/dev/null)"
 if [ -n "\$pid" ] && kill -0 "\$pid" 2>/dev/null; then
   kill "\$pid"
-  for _ in \$(seq 1 60); do kill -0 "\$pid" 2>/dev/null || break; sleep 0.5; done
+  # dockerd may take its shutdown timeout (15 s) and more; it removes its
+  # pid file last.
+  for _ in \$(seq 1 180); do
+    kill -0 "\$pid" 2>/dev/null || [ -f "$d/dockerd.pid" ] || break
+    sleep 0.5
+  done
 fi
 exec "$d/run.sh"
 RESTART
@@ -252,12 +258,16 @@ RESTART
 }
 
 start_swarm_engines() {
-  local h1 h2
+  local h1 h2 tag n
   command -v ip >/dev/null 2>&1 || need_pkg ip iproute2
-  h1="$(start_swarm_engine swarm dre-swarm0 172.30.250.1/24 dre-swgw0 172.30.252.0/24)" || return 1
+  # Bridge names and subnets of this state directory's engines, so that two
+  # setups on one machine (a CI run beside a session's) never share one.
+  tag="$(printf '%s' "$STATE_DIR" | sha256sum | cut -c1-4)"
+  n=$(( (16#$tag % 60) * 4 ))
+  h1="$(start_swarm_engine swarm "dre-sw0-$tag" "172.30.$n.1/24" "dre-gw0-$tag" "172.30.$((n + 2)).0/24")" || return 1
   echo "export DOCKER_ENGINE_RS_SWARM_HOST=$h1"
   echo "export DOCKER_ENGINE_RS_SWARM_RESTART=$STATE_DIR/swarm/restart.sh"
-  h2="$(start_swarm_engine swarm2 dre-swarm1 172.30.251.1/24 dre-swgw1 172.30.253.0/24)" || return 0
+  h2="$(start_swarm_engine swarm2 "dre-sw1-$tag" "172.30.$((n + 1)).1/24" "dre-gw1-$tag" "172.30.$((n + 3)).0/24")" || return 0
   echo "export DOCKER_ENGINE_RS_SWARM2_HOST=$h2"
 }
 
