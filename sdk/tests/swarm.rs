@@ -96,12 +96,14 @@ async fn swarm_scenarios() {
         .ok()
         .filter(|h| !h.is_empty())
         .map(|h| client(&h));
-    // A previous run that was killed may have left the engines in a swarm.
+    // A previous run that was killed may have left the engines in a swarm
+    // (or, on 20.10, a worker whose manager went away, whose leave hangs
+    // until its engine restarts).
     let force = LeaveOptions::default().force(true);
     if let Some(d2) = &second {
-        d2.swarm().leave(&force).await.unwrap();
+        leave_or_restart(d2, "DOCKER_ENGINE_RS_SWARM2_RESTART").await;
     }
-    docker.swarm().leave(&force).await.unwrap();
+    leave_or_restart(&docker, "DOCKER_ENGINE_RS_SWARM_RESTART").await;
 
     let outcome = tokio::time::timeout(
         Duration::from_secs(600),
@@ -130,6 +132,23 @@ async fn swarm_scenarios() {
         .await
         .unwrap_err();
     assert_eq!(e.status(), Some(503), "{e}");
+}
+
+/// Leaves any swarm (forced); if the engine cannot, restarts it with the
+/// setup's script (named by `restart_var`) and leaves again.
+async fn leave_or_restart(docker: &Docker, restart_var: &str) {
+    let force = LeaveOptions::default().force(true);
+    let Err(e) = docker.swarm().leave(&force).await else {
+        return;
+    };
+    let script = std::env::var(restart_var)
+        .unwrap_or_else(|_| panic!("leaving the swarm failed ({e}) and {restart_var} is not set"));
+    let status = tokio::task::spawn_blocking(move || std::process::Command::new(script).status())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "restarting after {e}");
+    docker.swarm().leave(&force).await.unwrap();
 }
 
 async fn scenarios(docker: &Docker, second: Option<&Docker>) {

@@ -26,8 +26,9 @@
 #   before any swarm exists), --iptables=false,
 #   the test image loaded. They start in no swarm: the tests init, join and
 #   leave. Exports DOCKER_ENGINE_RS_SWARM_HOST, DOCKER_ENGINE_RS_SWARM2_HOST
-#   and DOCKER_ENGINE_RS_SWARM_RESTART (a script that restarts the first
-#   one, by its pid file, for the autolock test).
+#   and DOCKER_ENGINE_RS_SWARM_RESTART, DOCKER_ENGINE_RS_SWARM2_RESTART
+#   (scripts that restart each, by its pid file: for the autolock test,
+#   and to recover an engine whose leave hangs).
 # tests/engine/stop.sh stops what this script started (by pid file only).
 #
 # Order: the engine DOCKER_HOST names, else the default socket, else (as root
@@ -269,6 +270,7 @@ start_swarm_engines() {
   echo "export DOCKER_ENGINE_RS_SWARM_RESTART=$STATE_DIR/swarm/restart.sh"
   h2="$(start_swarm_engine swarm2 "dre-sw1-$tag" "172.30.$((n + 1)).1/24" "dre-gw1-$tag" "172.30.$((n + 3)).0/24")" || return 0
   echo "export DOCKER_ENGINE_RS_SWARM2_HOST=$h2"
+  echo "export DOCKER_ENGINE_RS_SWARM2_RESTART=$STATE_DIR/swarm2/restart.sh"
 }
 
 REGISTRY_PORT="${REGISTRY_PORT:-25000}"
