@@ -84,6 +84,9 @@ fn main() {
     no_api_version_header(&mut file);
     let methods = operation_ids_upstream(&mut file, &raw);
     hijack_headers(&mut file);
+    let table: Value =
+        serde_json::from_str(&read(VERSIONS)).unwrap_or_else(|e| panic!("{VERSIONS}: {e}"));
+    document(&mut file, &raw, &table);
     write(&out.join("progenitor.rs"), &prettyplease::unparse(&file));
     write(
         &out.join("operations.rs"),
@@ -92,8 +95,6 @@ fn main() {
 
     write(&out.join("open_enums.rs"), &open_enums(&enums));
 
-    let table: Value =
-        serde_json::from_str(&read(VERSIONS)).unwrap_or_else(|e| panic!("{VERSIONS}: {e}"));
     write(&out.join("version_table.rs"), &version_table(&table));
 }
 
@@ -1028,4 +1029,270 @@ fn operations_table(spec: &Value, answers: &BTreeMap<String, &'static str>) -> S
     }
     writeln!(s, "];").unwrap();
     s
+}
+
+/// The Engine API reference page of the newest version this crate knows.
+fn reference_page(versions: &Value) -> String {
+    let newest = versions["newest"]
+        .as_str()
+        .expect("versions.json names its newest version");
+    format!("https://docs.docker.com/reference/api/engine/version/v{newest}/")
+}
+
+/// "since API 1.30; removed in API 1.52", from a version table entry, or
+/// nothing for an item every known version has.
+fn availability_words(entry: &Value, oldest: &str) -> Option<String> {
+    let since = entry.get("since").and_then(Value::as_str);
+    let until = entry.get("until").and_then(Value::as_str);
+    let mut words = Vec::new();
+    if let Some(s) = since.filter(|s| *s != oldest) {
+        words.push(format!("since API {s}"));
+    }
+    if let Some(u) = until {
+        words.push(format!("removed in API {u}"));
+    }
+    (!words.is_empty()).then(|| words.join("; "))
+}
+
+/// A schema's shape in words: `integer (int64)`, `array of string`,
+/// `one of "a", "b"`, the engine's default.
+fn schema_words(schema: &Value) -> String {
+    let mut words = Vec::new();
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        words.push(format!("`{}`", r.rsplit('/').next().unwrap_or(r)));
+    } else if let Some(t) = schema.get("type").and_then(Value::as_str) {
+        let mut t = t.to_string();
+        if t == "array" {
+            let items = schema.get("items").map(schema_words).unwrap_or_default();
+            if !items.is_empty() {
+                t = format!("array of {items}");
+            }
+        } else if t == "object"
+            && schema
+                .get("additionalProperties")
+                .is_some_and(Value::is_object)
+        {
+            t = format!("map of {}", schema_words(&schema["additionalProperties"]));
+        }
+        if let Some(f) = schema.get("format").and_then(Value::as_str) {
+            t.push_str(&format!(" ({f})"));
+        }
+        words.push(t);
+    }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+        words.push(format!("one of {}", values.join(", ")));
+    }
+    let default = schema
+        .get("x-engine-default")
+        .or_else(|| schema.get("default"));
+    if let Some(d) = default {
+        words.push(format!("engine default `{d}`"));
+    }
+    if schema.get("nullable").and_then(Value::as_bool) == Some(true) {
+        words.push("may be `null`".into());
+    }
+    words.join(", ")
+}
+
+fn set_doc(attrs: &mut Vec<syn::Attribute>, text: &str) {
+    attrs.retain(|a| !a.path().is_ident("doc"));
+    let lines: Vec<syn::Attribute> = text
+        .lines()
+        .map(|line| {
+            let line = format!(" {line}");
+            syn::parse_quote!(#[doc = #line])
+        })
+        .collect();
+    for (i, a) in lines.into_iter().enumerate() {
+        attrs.insert(i, a);
+    }
+}
+
+/// Docs for every generated method, type and field, from the facts the
+/// project derives (the description carries no prose: `xtask` drops it):
+/// the route and operation, the versions an item exists in (from the
+/// version table), its shape, format, default and allowed values, and the
+/// Engine API reference. Every method and every struct named after a
+/// schema must be documented, or the build fails.
+fn document(file: &mut syn::File, spec: &Value, versions: &Value) {
+    let page = reference_page(versions);
+    let oldest = versions["oldest"]
+        .as_str()
+        .expect("versions.json names its oldest version")
+        .to_string();
+    let ops: BTreeMap<&str, (&str, &str, &serde_json::Map<String, Value>)> = spec_operations(spec)
+        .into_iter()
+        .map(|(path, method, op)| (op_id(op), (path, method, op)))
+        .collect();
+    let mut methods = 0;
+    for f in client_methods(file) {
+        let Some(id) = operation_info_literal(f).map(|l| l.value()) else {
+            continue;
+        };
+        let (path, method, op) = ops
+            .get(id.as_str())
+            .unwrap_or_else(|| panic!("document: no operation {id} in the description"));
+        let tag = op
+            .get("tags")
+            .and_then(|t| t.get(0))
+            .and_then(Value::as_str)
+            .unwrap_or("Engine");
+        let mut doc = format!(
+            "`{} {path}`: the Engine's `{id}` operation",
+            method.to_uppercase()
+        );
+        if let Some(w) = availability_words(&versions["operations"][id.as_str()], &oldest) {
+            doc.push_str(&format!(" ({w})"));
+        }
+        doc.push('.');
+        let params: Vec<&Value> = op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .map(|p| p.iter().collect())
+            .unwrap_or_default();
+        let mut args = Vec::new();
+        for input in f.sig.inputs.iter().skip(1) {
+            let syn::FnArg::Typed(pt) = input else {
+                continue;
+            };
+            let name = quote::ToTokens::to_token_stream(&pt.pat).to_string();
+            let name = name.trim_start_matches("r#").to_string();
+            let found = params.iter().find(|p| {
+                p["name"].as_str().is_some_and(|n| {
+                    let flat = |s: &str| s.replace(['-', '_'], "").to_lowercase();
+                    snake(n) == name || flat(n) == flat(name.trim_end_matches('_'))
+                })
+            });
+            let line = match found {
+                Some(p) => {
+                    let pname = p["name"].as_str().unwrap_or_default();
+                    let mut line = format!(
+                        "- `{name}`: {} `{pname}`",
+                        p["in"].as_str().unwrap_or("query")
+                    );
+                    let shape = schema_words(&p["schema"]);
+                    if !shape.is_empty() {
+                        line.push_str(&format!(", {shape}"));
+                    }
+                    if let Some(w) =
+                        availability_words(&versions["parameters"][id.as_str()][pname], &oldest)
+                    {
+                        line.push_str(&format!("; {w}"));
+                    }
+                    line
+                }
+                None if name == "body" => {
+                    let shape = op
+                        .get("requestBody")
+                        .and_then(|b| b.get("content"))
+                        .and_then(Value::as_object)
+                        .and_then(|c| c.iter().next())
+                        .map(|(media, c)| format!("`{media}`, {}", schema_words(&c["schema"])))
+                        .unwrap_or_default();
+                    format!("- `body`: the request body, {shape}")
+                }
+                None => format!("- `{name}`"),
+            };
+            args.push(line);
+        }
+        if !args.is_empty() {
+            doc.push_str("\n\nArguments, in order:\n");
+            doc.push_str(&args.join("\n"));
+        }
+        doc.push_str(&format!("\n\nReference: <{page}#tag/{tag}/operation/{id}>"));
+        set_doc(&mut f.attrs, &doc);
+        methods += 1;
+    }
+    assert_eq!(
+        methods,
+        ops.len(),
+        "document: every operation's method gets its docs"
+    );
+
+    let schemas = spec["components"]["schemas"]
+        .as_object()
+        .expect("the description has schemas");
+    let mut documented = 0;
+    let mut named = 0;
+    for item in types_module(file) {
+        if let syn::Item::Enum(e) = item {
+            // typify's own enums (closed: the values of one parameter or a
+            // media type); the named string enums are the open ones.
+            for v in e.variants.iter_mut() {
+                let mut value = None;
+                for attr in &v.attrs {
+                    if attr.path().is_ident("serde") {
+                        let _ = attr.parse_nested_meta(|meta| {
+                            if meta.path.is_ident("rename") {
+                                let lit: syn::LitStr = meta.value()?.parse()?;
+                                value = Some(lit.value());
+                            }
+                            Ok(())
+                        });
+                    }
+                }
+                let doc = match value {
+                    Some(value) => format!("The value `{value:?}`."),
+                    None => format!("`{}`.", v.ident),
+                };
+                if !v.attrs.iter().any(|a| a.path().is_ident("doc")) {
+                    set_doc(&mut v.attrs, &doc);
+                }
+            }
+            continue;
+        }
+        let syn::Item::Struct(s) = item else { continue };
+        let name = s.ident.to_string();
+        let schema = schemas.get(&name);
+        let fields_table = &versions["fields"][name.as_str()];
+        let head = match schema {
+            Some(_) => {
+                named += 1;
+                format!("The Engine's `{name}` object.\n\nReference: <{page}>")
+            }
+            None => format!(
+                "`{name}`: an object the description defines inline (a request body or a nested object)."
+            ),
+        };
+        set_doc(&mut s.attrs, &head);
+        let props = schema.and_then(|s| s.get("properties"));
+        let syn::Fields::Named(fields) = &mut s.fields else {
+            continue;
+        };
+        for field in fields.named.iter_mut() {
+            let ident = field
+                .ident
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            if ident == "extra" && serde_attr(field, "rename").is_none() {
+                set_doc(
+                    &mut field.attrs,
+                    "Fields the description does not name (newer or older engines send them), kept as they came.",
+                );
+                continue;
+            }
+            let key = serde_attr(field, "rename")
+                .unwrap_or_else(|| ident.trim_start_matches("r#").to_string());
+            let mut doc = format!("`{key}`");
+            if let Some(p) = props.and_then(|p| p.get(&key)) {
+                let shape = schema_words(p);
+                if !shape.is_empty() {
+                    doc.push_str(&format!(": {shape}"));
+                }
+            }
+            if let Some(w) = availability_words(&fields_table[key.as_str()], &oldest) {
+                doc.push_str(&format!(" ({w})"));
+            }
+            doc.push('.');
+            set_doc(&mut field.attrs, &doc);
+        }
+        documented += 1;
+    }
+    assert!(
+        named > schemas.len() / 2 && documented > 0,
+        "document: the structs are no longer named after their schemas ({named} of {} found)",
+        schemas.len()
+    );
 }

@@ -43,12 +43,12 @@
 #[allow(
     clippy::all,
     clippy::pedantic,
-    missing_docs,
     rustdoc::all,
     unused_imports,
     irrefutable_let_patterns,
     unused_mut
 )]
+#[warn(missing_docs)]
 mod progenitor {
     include!(concat!(env!("OUT_DIR"), "/progenitor.rs"));
 }

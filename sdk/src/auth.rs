@@ -102,6 +102,31 @@ impl RegistryAuth {
         self.registry_token.as_deref()
     }
 
+    /// These credentials with an identity token and a registry token beside
+    /// what they have (as `config.json` may hold them together).
+    pub(crate) fn with_tokens(
+        mut self,
+        identity: Option<String>,
+        registry: Option<String>,
+    ) -> Self {
+        if identity.is_some() {
+            self.identity_token = identity;
+        }
+        if registry.is_some() {
+            self.registry_token = registry;
+        }
+        self
+    }
+
+    /// Whether nothing usable is set (no user, secret or token).
+    pub(crate) fn is_empty(&self) -> bool {
+        let none = |v: &Option<String>| v.as_deref().is_none_or(str::is_empty);
+        none(&self.username)
+            && none(&self.password)
+            && none(&self.identity_token)
+            && none(&self.registry_token)
+    }
+
     /// The value of `X-Registry-Auth` for these credentials: base64url of
     /// their JSON.
     pub fn header_value(&self) -> String {

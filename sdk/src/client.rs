@@ -52,7 +52,8 @@ struct Inner {
     response_timeout: Option<Duration>,
     session: RwLock<Option<Arc<Session>>>,
     negotiating: tokio::sync::Mutex<()>,
-    cli: CliConfig,
+    /// Swappable: [`Docker::reload_config`] replaces it while calls run.
+    cli: RwLock<Arc<CliConfig>>,
     credstore_env: Vec<(String, String)>,
 }
 
@@ -228,7 +229,8 @@ impl DockerBuilder {
         self
     }
 
-    /// Whether GET and HEAD requests to Unix sockets, plain TCP and ssh
+    /// Whether GET and HEAD requests, and POST requests without a body
+    /// (pulls, pushes, starts, ...), to Unix sockets, plain TCP and ssh
     /// engines go over the SDK's own HTTP/1.1 connections (the default:
     /// `true`), which read answers and log streams with less CPU, or
     /// through reqwest like every other request (`false`). Answers,
@@ -291,11 +293,31 @@ impl DockerBuilder {
                 response_timeout: self.response_timeout,
                 session: RwLock::new(None),
                 negotiating: tokio::sync::Mutex::new(()),
-                cli: self.cli,
+                cli: RwLock::new(Arc::new(self.cli)),
                 credstore_env: self.credstore_env,
             }),
         })
     }
+}
+
+/// Whether `e` is a TLS failure (a certificate refused, a handshake that
+/// failed), not a daemon that is not there.
+fn is_tls_error(e: &(dyn std::error::Error + 'static)) -> bool {
+    #[cfg(feature = "tls")]
+    {
+        if e.downcast_ref::<rustls::Error>().is_some() {
+            return true;
+        }
+        // Connectors wrap it in I/O errors, sometimes twice.
+        if let Some(inner) = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            return is_tls_error(inner);
+        }
+    }
+    let _ = e;
+    false
 }
 
 /// Whether this SDK can speak `v`.
@@ -341,10 +363,48 @@ impl Docker {
         &self.inner.host
     }
 
-    /// The Docker CLI configuration the client was built from (empty for
-    /// [`Docker::builder`]).
-    pub fn cli_config(&self) -> &CliConfig {
-        &self.inner.cli
+    /// The Docker CLI configuration in use (empty for
+    /// [`Docker::builder`]): the one the client was built from, or the last
+    /// [`Docker::reload_config`] read.
+    pub fn cli_config(&self) -> Arc<CliConfig> {
+        match self.inner.cli.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Reads `config.json` again from the directory the configuration came
+    /// from (docker-py's `reload_config`): credentials, credential helpers,
+    /// proxies, detach keys and `HttpHeaders` apply to the calls made from
+    /// then on, by this client and its clones, without rebuilding it (the
+    /// connection pool and the negotiated version are kept). A client
+    /// without a configuration directory keeps its empty configuration.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when `config.json` cannot be read or is not
+    /// valid JSON (the configuration in use is kept).
+    ///
+    /// ```no_run
+    /// # fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// // after `docker login` elsewhere:
+    /// docker.reload_config()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn reload_config(&self) -> Result<()> {
+        let Some(dir) = self.cli_config().dir().map(std::path::Path::to_path_buf) else {
+            return Ok(());
+        };
+        self.set_cli_config(CliConfig::load_dir(dir)?);
+        Ok(())
+    }
+
+    /// Replaces the CLI configuration in use (see [`Docker::reload_config`]).
+    pub fn set_cli_config(&self, config: CliConfig) {
+        let config = Arc::new(config);
+        match self.inner.cli.write() {
+            Ok(mut c) => *c = config,
+            Err(poisoned) => *poisoned.into_inner() = config,
+        }
     }
 
     /// Environment given to credential helpers.
@@ -402,10 +462,12 @@ impl Docker {
     /// ```
     pub async fn raw(&self) -> Result<raw::Client> {
         let session = self.session().await?;
+        let cli = self.cli_config();
         Ok(session.raw.with_hook(Arc::new(RawHook {
             version: session.version,
             base_path_len: self.inner.base_path_len,
-            detach_keys: self.inner.cli.detach_keys().map(str::to_string),
+            detach_keys: cli.detach_keys().map(str::to_string),
+            http_headers: cli.http_headers(),
         })))
     }
 
@@ -519,7 +581,15 @@ impl Docker {
                 .last()
                 .map(ToString::to_string)
                 .unwrap_or_default();
+                let tls_failure = std::iter::successors(
+                    Some(&*source as &(dyn std::error::Error + 'static)),
+                    |e| e.source(),
+                )
+                .any(is_tls_error);
                 let hint = match &self.inner.host {
+                    _ if tls_failure => {
+                        "check the TLS settings: the CA, the client certificate, the engine's name"
+                    }
                     Host::Unix(_) => {
                         "is the Docker daemon running, and may this user open its socket?"
                     }
@@ -560,11 +630,13 @@ impl Docker {
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        let cli = self.cli_config();
         let hook = Arc::new(CallHook {
             docker: self.clone(),
             version: OnceLock::new(),
             span: Some(span.clone()),
-            detach_keys: self.inner.cli.detach_keys().map(str::to_string),
+            detach_keys: cli.detach_keys().map(str::to_string),
+            http_headers: cli.http_headers(),
             op: OnceLock::new(),
             failure: Mutex::new(None),
         });
@@ -630,6 +702,8 @@ struct CallHook {
     /// no call around them).
     span: Option<tracing::Span>,
     detach_keys: Option<String>,
+    /// `HttpHeaders` from `config.json`, on every request.
+    http_headers: Vec<(http::HeaderName, http::HeaderValue)>,
     op: OnceLock<&'static Operation>,
     failure: Mutex<Option<Error>>,
 }
@@ -684,6 +758,7 @@ impl CallHook {
         check_path_params(request, op, self.docker.inner.base_path_len)
             .map_err(|e| self.fail(e))?;
         crate::placement::place(request, op, self.detach_keys.as_deref());
+        crate::placement::http_headers(request, &self.http_headers);
         versions::check_request(op, request, version).map_err(|refusal| {
             self.fail(Error::UnsupportedByVersion {
                 what: refusal.what.clone(),
@@ -757,6 +832,7 @@ struct RawHook {
     version: ApiVersion,
     base_path_len: usize,
     detach_keys: Option<String>,
+    http_headers: Vec<(http::HeaderName, http::HeaderValue)>,
 }
 
 impl Hook for RawHook {
@@ -775,6 +851,7 @@ impl Hook for RawHook {
             );
             check_path_params(request, op, self.base_path_len).map_err(|e| e.to_string())?;
             crate::placement::place(request, op, self.detach_keys.as_deref());
+            crate::placement::http_headers(request, &self.http_headers);
             versions::check_request(op, request, self.version).map_err(|r| r.to_string())
         })
     }

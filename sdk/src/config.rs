@@ -150,6 +150,21 @@ impl CliConfig {
         out
     }
 
+    /// `HttpHeaders` from `config.json`: extra headers for every request.
+    /// Entries that are not valid header names or values are left out.
+    pub fn http_headers(&self) -> Vec<(http::HeaderName, http::HeaderValue)> {
+        let Some(map) = self.file.get("HttpHeaders").and_then(Value::as_object) else {
+            return Vec::new();
+        };
+        map.iter()
+            .filter_map(|(k, v)| {
+                let name = http::HeaderName::from_bytes(k.as_bytes()).ok()?;
+                let value = http::HeaderValue::from_str(v.as_str()?).ok()?;
+                Some((name, value))
+            })
+            .collect()
+    }
+
     /// The raw `config.json` document (`null` when there is none).
     pub fn raw(&self) -> &Value {
         &self.file

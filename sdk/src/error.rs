@@ -129,6 +129,18 @@ pub enum Error {
         output: Vec<String>,
     },
 
+    /// An archive from the engine held an entry that would have landed
+    /// outside the destination (an absolute path, `..`, a link pointing
+    /// out) or a device file: it was not written, and the copy stopped.
+    #[error("unsafe archive entry `{entry}`: {reason}")]
+    #[non_exhaustive]
+    UnsafeArchive {
+        /// The entry's path as the archive names it.
+        entry: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
     /// The negotiated API version lacks an operation, parameter or field
     /// that the call uses. Nothing was sent: the engine would have ignored
     /// it silently.
@@ -165,6 +177,22 @@ pub enum Error {
     #[non_exhaustive]
     InvalidInput {
         /// What was wrong.
+        message: String,
+    },
+
+    /// An image reference that does not follow the grammar the Docker CLI
+    /// uses (nothing was sent); the kind says why.
+    #[error(transparent)]
+    InvalidReference(#[from] crate::reference::ReferenceError),
+
+    /// A credential helper (`docker-credential-<name>`) could not be run or
+    /// failed; its message (never a secret) says why.
+    #[error("credential helper docker-credential-{helper}: {message}")]
+    #[non_exhaustive]
+    CredentialHelper {
+        /// The helper's name (`pass`, `desktop`, ...).
+        helper: String,
+        /// What went wrong.
         message: String,
     },
 
@@ -353,6 +381,13 @@ impl Error {
                 context: context.into(),
                 source,
             }
+        }
+    }
+
+    pub(crate) fn credential_helper(helper: &str, message: impl Into<String>) -> Error {
+        Error::CredentialHelper {
+            helper: helper.to_string(),
+            message: message.into(),
         }
     }
 

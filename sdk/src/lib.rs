@@ -29,18 +29,28 @@
 
 pub mod attach;
 pub mod auth;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 pub mod config;
 pub mod configs;
 pub mod containers;
+pub mod credentials;
 mod error;
 pub mod exec;
 mod filters;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
+pub mod images;
 mod negotiate;
+pub mod networks;
 pub mod nodes;
 mod options;
 mod placement;
+pub mod plugins;
 pub mod progress;
+pub mod reference;
 pub mod secrets;
 pub mod services;
 pub mod streams;
@@ -49,6 +59,7 @@ pub mod system;
 pub mod tasks;
 pub mod transport;
 pub mod types;
+pub mod volumes;
 
 pub use auth::RegistryAuth;
 pub use client::{Docker, DockerBuilder, VersionSetting};

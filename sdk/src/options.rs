@@ -6,7 +6,8 @@
 //! setter per field, documented with the field's doc. Field kinds:
 //! - `flag` (`bool`, off unless `= true` is given): `fn name(self, bool)`;
 //! - `opt<T>` (`Option<T>`, unset): `fn name(self, impl Into<T>)`;
-//! - `value<T>` (`T`, its `Default`): `fn name(self, T)`;
+//! - `value<T>` (`T`, its `Default` unless `= value` is given):
+//!   `fn name(self, T)`;
 //! - `field<T>` (`T`, its `Default`): no setter (the area writes its own,
 //!   as for filters).
 //!
@@ -55,6 +56,7 @@ macro_rules! options {
     (@type field<$ty:ty>) => { $ty };
     (@default flag) => { false };
     (@default flag = $d:expr) => { $d };
+    (@default $kind:ident = $d:expr) => { $d };
     (@default $kind:ident) => { ::std::default::Default::default() };
     (@setter [$(#[$doc:meta])*] $field:ident flag) => {
         $(#[$doc])*

@@ -15,7 +15,15 @@
 //! - the MAC address: on the container's configuration before API 1.44,
 //!   on the endpoint of its network from 1.44 (where the engine reads it);
 //! - the CLI configuration's proxy variables, added to `Env` unless the
-//!   variable is already set there (an explicit value wins).
+//!   variable is already set there (an explicit value wins);
+//! - an endpoint's MAC address on create (`ContainerCreate::network`): on
+//!   the container's configuration before API 1.44, on the endpoint from
+//!   1.44; on connect (`networks().connect`) only from API 1.54, the first
+//!   version whose engines apply it there (1.44 to 1.53 ignore it), and
+//!   refused below;
+//! - a network's `CheckDuplicate` (`NetworkCreate::check_duplicate`): read
+//!   by engines before API 1.44; from 1.44 they always refuse a duplicate
+//!   name, so `true` is not sent and `false` is refused.
 
 use std::collections::HashMap;
 
@@ -47,6 +55,92 @@ pub(crate) fn mac_address(body: &mut models::ContainerCreateBody, version: ApiVe
     endpoints.entry(network).or_default().mac_address = Some(mac.to_string());
 }
 
+/// The first API version whose engines apply an endpoint's MAC address on
+/// connect.
+const MAC_ON_CONNECT: ApiVersion = ApiVersion::new(1, 54);
+
+/// From this version engines always refuse a duplicate network name and no
+/// longer read `CheckDuplicate`.
+const ALWAYS_CHECK_DUPLICATE: ApiVersion = ApiVersion::new(1, 44);
+
+/// Moves the endpoints' MAC addresses of a create body where an engine
+/// speaking `version` reads them: the container's configuration before
+/// 1.44 (where only one can be given).
+pub(crate) fn endpoint_macs(
+    body: &mut models::ContainerCreateBody,
+    version: ApiVersion,
+) -> crate::Result<()> {
+    if version >= MAC_ON_ENDPOINT {
+        return Ok(());
+    }
+    let Some(endpoints) = body
+        .networking_config
+        .as_mut()
+        .and_then(|n| n.endpoints_config.as_mut())
+    else {
+        return Ok(());
+    };
+    let mut macs: Vec<String> = endpoints
+        .values_mut()
+        .filter_map(|e| e.mac_address.take())
+        .collect();
+    match macs.len() {
+        0 => Ok(()),
+        1 => {
+            body.extra
+                .insert("MacAddress".into(), macs.remove(0).into());
+            Ok(())
+        }
+        _ => Err(crate::Error::invalid_input(format!(
+            "before API 1.44 a container has one MAC address, not one per network (the engine speaks {version})"
+        ))),
+    }
+}
+
+/// Refuses an endpoint MAC address on connect where the engine would
+/// ignore it.
+pub(crate) fn connect_mac(
+    settings: &models::EndpointSettings,
+    version: ApiVersion,
+) -> crate::Result<()> {
+    if settings.mac_address.is_some() && version < MAC_ON_CONNECT {
+        return Err(crate::Error::UnsupportedByVersion {
+            what:
+                "EndpointConfig.MacAddress of NetworkConnect (engines apply it from this version)"
+                    .into(),
+            since: MAC_ON_CONNECT,
+            until: None,
+            negotiated: version,
+        });
+    }
+    Ok(())
+}
+
+/// Puts `CheckDuplicate` where the engine reads it.
+pub(crate) fn check_duplicate(
+    body: &mut models::NetworkCreateBody,
+    version: ApiVersion,
+    check: Option<bool>,
+) -> crate::Result<()> {
+    match check {
+        None => Ok(()),
+        Some(c) if version < ALWAYS_CHECK_DUPLICATE => {
+            body.extra.insert("CheckDuplicate".into(), c.into());
+            Ok(())
+        }
+        // The engine refuses duplicates whatever is sent.
+        Some(true) => Ok(()),
+        Some(false) => Err(crate::Error::UnsupportedByVersion {
+            what:
+                "CheckDuplicate=false of NetworkCreate (engines refuse duplicate names from 1.44)"
+                    .into(),
+            since: ApiVersion::new(1, 25),
+            until: Some(ALWAYS_CHECK_DUPLICATE),
+            negotiated: version,
+        }),
+    }
+}
+
 /// Adds the proxy variables `pairs` to `env`, except those already set.
 pub(crate) fn proxy_env(env: &mut Option<Vec<String>>, pairs: &[(String, String)]) {
     crate::config::add_missing_env(env, pairs);
@@ -71,6 +165,20 @@ pub(crate) fn place(request: &mut reqwest::Request, op: &Operation, detach_keys:
                 .url_mut()
                 .query_pairs_mut()
                 .append_pair("detachKeys", keys);
+        }
+    }
+}
+
+/// Adds `HttpHeaders` from the CLI configuration (as docker-py and the CLI
+/// send them on every request), except a header the request already has:
+/// what the SDK or the caller set wins.
+pub(crate) fn http_headers(
+    request: &mut reqwest::Request,
+    headers: &[(http::HeaderName, http::HeaderValue)],
+) {
+    for (name, value) in headers {
+        if !request.headers().contains_key(name) {
+            request.headers_mut().insert(name.clone(), value.clone());
         }
     }
 }

@@ -95,21 +95,23 @@ impl<'de> Visitor<'de> for LineVisitor {
         let mut p = Progress::default();
         let mut error: Option<String> = None;
         let mut detail: Option<ErrorDetail> = None;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            match &*key {
-                "status" => p.status = map.next_value()?,
-                "id" => p.id = map.next_value()?,
-                "progress" => p.progress = map.next_value()?,
-                "progressDetail" => {
+        // Keys are matched without allocating (the common ones are
+        // borrowed from the line); only unknown keys become strings.
+        while let Some(key) = map.next_key::<Key>()? {
+            match key {
+                Key::Status => p.status = map.next_value()?,
+                Key::Id => p.id = map.next_value()?,
+                Key::Progress => p.progress = map.next_value()?,
+                Key::ProgressDetail => {
                     p.detail = map.next_value::<Option<DetailWire>>()?.map(Into::into)
                 }
-                "stream" => p.stream = map.next_value()?,
-                "aux" => p.aux = map.next_value()?,
-                "error" => error = map.next_value()?,
-                "errorDetail" => detail = map.next_value()?,
-                _ => {
+                Key::Stream => p.stream = map.next_value()?,
+                Key::Aux => p.aux = map.next_value()?,
+                Key::Error => error = map.next_value()?,
+                Key::ErrorDetail => detail = map.next_value()?,
+                Key::Other(name) => {
                     let value: Value = map.next_value()?;
-                    p.extra.insert(key.into_owned(), value);
+                    p.extra.insert(name, value);
                 }
             }
         }
@@ -126,14 +128,108 @@ impl<'de> Visitor<'de> for LineVisitor {
     }
 }
 
-#[derive(serde::Deserialize)]
+/// A key of a progress message, recognised without allocating.
+enum Key {
+    Status,
+    Id,
+    Progress,
+    ProgressDetail,
+    Stream,
+    Aux,
+    Error,
+    ErrorDetail,
+    Other(String),
+}
+
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Key, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Key, E> {
+                Ok(match v {
+                    "status" => Key::Status,
+                    "id" => Key::Id,
+                    "progress" => Key::Progress,
+                    "progressDetail" => Key::ProgressDetail,
+                    "stream" => Key::Stream,
+                    "aux" => Key::Aux,
+                    "error" => Key::Error,
+                    "errorDetail" => Key::ErrorDetail,
+                    other => Key::Other(other.to_string()),
+                })
+            }
+        }
+        d.deserialize_identifier(KeyVisitor)
+    }
+}
+
+/// `progressDetail` as sent: `current` and `total`, anything else kept.
+#[derive(Default)]
 struct DetailWire {
-    #[serde(default)]
     current: Option<i64>,
-    #[serde(default)]
     total: Option<i64>,
-    #[serde(flatten)]
     extra: Map<String, Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for DetailWire {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<DetailWire, D::Error> {
+        struct DetailVisitor;
+        impl<'de> Visitor<'de> for DetailVisitor {
+            type Value = DetailWire;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a progress detail (a JSON object)")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<DetailWire, A::Error> {
+                let mut w = DetailWire::default();
+                while let Some(key) = map.next_key::<DetailKey>()? {
+                    match key {
+                        DetailKey::Current => w.current = map.next_value()?,
+                        DetailKey::Total => w.total = map.next_value()?,
+                        DetailKey::Other(name) => {
+                            let value: Value = map.next_value()?;
+                            w.extra.insert(name, value);
+                        }
+                    }
+                }
+                Ok(w)
+            }
+        }
+        d.deserialize_map(DetailVisitor)
+    }
+}
+
+/// A key of `progressDetail`, recognised without allocating.
+enum DetailKey {
+    Current,
+    Total,
+    Other(String),
+}
+
+impl<'de> serde::Deserialize<'de> for DetailKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<DetailKey, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = DetailKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<DetailKey, E> {
+                Ok(match v {
+                    "current" => DetailKey::Current,
+                    "total" => DetailKey::Total,
+                    other => DetailKey::Other(other.to_string()),
+                })
+            }
+        }
+        d.deserialize_identifier(KeyVisitor)
+    }
 }
 
 impl From<DetailWire> for ProgressDetail {
@@ -205,7 +301,6 @@ impl fmt::Debug for ProgressStream {
 
 impl ProgressStream {
     /// The progress stream of a generated call's streamed answer.
-    #[allow(dead_code)] // until the image endpoints land
     pub(crate) fn from_raw(operation: &'static str, body: progenitor_client::ByteStream) -> Self {
         ProgressStream::from_chunks(
             operation,

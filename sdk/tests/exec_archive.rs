@@ -302,3 +302,52 @@ async fn directories_and_raw_tar_streams() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn copying_out_links_that_point_outside_is_refused() {
+    let Some(docker) = docker().await else { return };
+    // The container's own files: a link to the host's /etc, and one that
+    // climbs out of wherever it is copied to.
+    let spec = ContainerCreate::new(IMAGE)
+        .name(unique("sdk-hostile-links"))
+        .label(LABEL, "true")
+        .cmd([
+            "sh",
+            "-c",
+            "mkdir -p /srv/x /srv/y && echo ok > /srv/x/fine && ln -s fine /srv/x/near \
+             && ln -s /etc/passwd /srv/x/etc-link && ln -s ../../../secret /srv/y/up",
+        ]);
+    let id = docker.containers().create(&spec).await.unwrap().id;
+    docker.containers().start(&id).await.unwrap();
+    with_container(&docker, &id, async {
+        docker
+            .containers()
+            .wait(&id, &Default::default())
+            .await
+            .unwrap();
+        for (src, entry) in [("/srv/x", "x/etc-link"), ("/srv/y", "y/up")] {
+            let host = tempfile::tempdir().unwrap();
+            let e = docker
+                .containers()
+                .copy_out(&id, src, host.path())
+                .await
+                .unwrap_err();
+            match &e {
+                docker_engine::Error::UnsafeArchive { entry: named, .. } => {
+                    assert_eq!(named, entry, "{e}")
+                }
+                other => panic!("{other}"),
+            }
+            assert!(!host.path().join(entry).exists(), "the link was not made");
+        }
+        // What stays inside is copied as it is.
+        let host = tempfile::tempdir().unwrap();
+        let e = docker
+            .containers()
+            .copy_out(&id, "/srv/x/fine", host.path())
+            .await;
+        e.unwrap();
+        assert_eq!(std::fs::read(host.path().join("fine")).unwrap(), b"ok\n");
+    })
+    .await;
+}

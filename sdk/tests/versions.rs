@@ -801,3 +801,175 @@ async fn swarm_init_fields_are_refused_unsent() {
         .unwrap_err();
     assert!(matches!(sent, Error::Transport { .. }), "{sent:?}");
 }
+
+#[tokio::test]
+async fn network_inspect_verbose_from_1_28_and_scope_from_1_31() {
+    use docker_engine::networks::InspectOptions;
+    let Some(old) = pinned(27).await else { return };
+    assert_refused(
+        old.networks()
+            .inspect("bridge", &InspectOptions::default().verbose(true))
+            .await,
+        "verbose",
+        28,
+    );
+    let at = pinned(28).await.unwrap();
+    let n = at
+        .networks()
+        .inspect("bridge", &InspectOptions::default().verbose(true))
+        .await
+        .unwrap();
+    assert_eq!(n.name.as_deref(), Some("bridge"));
+
+    let old = pinned(30).await.unwrap();
+    assert_refused(
+        old.networks()
+            .inspect("bridge", &InspectOptions::default().scope("local"))
+            .await,
+        "scope",
+        31,
+    );
+    let at = pinned(31).await.unwrap();
+    let n = at
+        .networks()
+        .inspect("bridge", &InspectOptions::default().scope("local"))
+        .await
+        .unwrap();
+    assert_eq!(n.scope.as_deref(), Some("local"));
+}
+
+#[tokio::test]
+async fn plugin_list_filters_and_forced_disable_from_1_28() {
+    use docker_engine::plugins::{DisableOptions, ListOptions};
+    let Some(old) = pinned(27).await else { return };
+    assert_refused(
+        old.plugins()
+            .list(&ListOptions::default().capability("volumedriver"))
+            .await,
+        "filters",
+        28,
+    );
+    assert_refused(
+        old.plugins()
+            .disable("sdk-no-such-plugin", &DisableOptions::default().force(true))
+            .await,
+        "force",
+        28,
+    );
+    // Sent from 1.28: the engine answers (the list; a missing plugin).
+    let at = pinned(28).await.unwrap();
+    at.plugins()
+        .list(&ListOptions::default().capability("volumedriver"))
+        .await
+        .unwrap();
+    let missing = at
+        .plugins()
+        .disable("sdk-no-such-plugin", &DisableOptions::default().force(true))
+        .await;
+    assert!(
+        matches!(missing, Err(Error::NotFound { .. })),
+        "{missing:?}"
+    );
+}
+
+#[tokio::test]
+async fn volume_update_and_the_data_usage_type_selection_from_1_42() {
+    use docker_engine::system::{DataUsageOptions, DataUsageType};
+    // The engine speaks 1.41: both are refused before sending.
+    let Some(docker) = pinned(41).await else {
+        return;
+    };
+    assert_refused(
+        docker
+            .volumes()
+            .update("sdk-no-such-volume", 1, &Default::default())
+            .await,
+        "VolumeUpdate",
+        42,
+    );
+    assert_refused(
+        docker
+            .system()
+            .data_usage(&DataUsageOptions::default().only(DataUsageType::Image))
+            .await,
+        "type",
+        42,
+    );
+    docker
+        .system()
+        .data_usage(&DataUsageOptions::default())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn network_config_only_and_config_from_at_1_30() {
+    use docker_engine::networks::{InspectOptions, NetworkCreate};
+    let Some(docker) = pinned(30).await else {
+        return;
+    };
+    let base = unique("sdk-versions-net-base");
+    docker
+        .networks()
+        .create(
+            &NetworkCreate::new(&base)
+                .label(LABEL, "true")
+                .config_only(true)
+                .driver_opt("parent=eth0"),
+        )
+        .await
+        .unwrap();
+    let derived = unique("sdk-versions-net-derived");
+    let created = docker
+        .networks()
+        .create(
+            &NetworkCreate::new(&derived)
+                .label(LABEL, "true")
+                .driver("macvlan")
+                .config_from(&base),
+        )
+        .await;
+    let current = pinned(41).await.unwrap();
+    let inspected = current
+        .networks()
+        .inspect(&base, &InspectOptions::default())
+        .await;
+    let from = match &created {
+        Ok(_) => {
+            let d = current
+                .networks()
+                .inspect(&derived, &InspectOptions::default())
+                .await;
+            current.networks().remove(&derived).await.unwrap();
+            d.ok().and_then(|d| d.config_from).and_then(|c| c.network)
+        }
+        Err(_) => None,
+    };
+    current.networks().remove(&base).await.unwrap();
+    assert_eq!(inspected.unwrap().config_only, Some(true));
+    // Whether a macvlan network can be made depends on the host's
+    // interfaces; when it can, it names the base it was made from.
+    match created {
+        Ok(_) => assert_eq!(from.as_deref(), Some(base.as_str())),
+        Err(e) => assert!(e.engine_message().is_some(), "{e}"),
+    }
+}
+
+#[tokio::test]
+async fn a_mac_address_on_connect_is_refused_below_1_54() {
+    use docker_engine::types::EndpointConfig;
+    // Engines before API 1.54 ignore it on connect: refused, nothing sent
+    // (the network does not even exist, so anything sent would be a 404).
+    let Some(docker) = pinned(41).await else {
+        return;
+    };
+    let ep = EndpointConfig::new().mac_address("02:42:ac:11:00:42");
+    assert_refused(
+        docker
+            .networks()
+            .connect(&unique("sdk-versions-no-net"), "nobody", &ep)
+            .await,
+        "MacAddress",
+        54,
+    );
+}

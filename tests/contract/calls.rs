@@ -31,8 +31,9 @@ pub async fn call(c: &Client, op: &str, s: &Samples) -> bool {
                     Some(s.str(OP, "cpusetcpus")),
                     Some(7),
                     Some(s.str(OP, "dockerfile")),
-                    Some(s.str(OP, "extrahosts")),
+                    Some(s.list(OP, "extrahosts")),
                     Some(true),
+                    Some(s.str(OP, "isolation")),
                     Some(s.str(OP, "labels")),
                     Some(7),
                     Some(7),
@@ -46,8 +47,9 @@ pub async fn call(c: &Client, op: &str, s: &Samples) -> bool {
                     Some(true),
                     Some(7),
                     Some(true),
-                    Some(s.str(OP, "t")),
+                    Some(s.list(OP, "t")),
                     Some(s.str(OP, "target")),
+                    Some(s.str(OP, "ulimits")),
                     Some(s.parse(OP, "version")),
                     Some(s.parse(OP, "content_type")),
                     Some(s.str(OP, "x_registry_config")),
@@ -296,7 +298,10 @@ pub async fn call(c: &Client, op: &str, s: &Samples) -> bool {
         }
         "DistributionInspect" => {
             const OP: &str = "DistributionInspect";
-            drop(c.distribution_inspect(s.str(OP, "name")).await);
+            drop(
+                c.distribution_inspect(s.str(OP, "name"), Some(s.str(OP, "x_registry_auth")))
+                    .await,
+            );
         }
         "SystemEvents" => {
             const OP: &str = "SystemEvents";
@@ -543,7 +548,10 @@ pub async fn call(c: &Client, op: &str, s: &Samples) -> bool {
         }
         "PluginPush" => {
             const OP: &str = "PluginPush";
-            drop(c.plugin_push(s.str(OP, "name")).await);
+            drop(
+                c.plugin_push(s.str(OP, "name"), Some(s.str(OP, "x_registry_auth")))
+                    .await,
+            );
         }
         "PluginSet" => {
             const OP: &str = "PluginSet";

@@ -79,6 +79,20 @@ pub const RULES: &[Rule] = &[
         apply: head_responses_have_no_body,
     },
     Rule {
+        name: "answers_without_body",
+        reason: "the engine answers these with a bare 200 although the description names a body (PluginDelete)",
+        versions: (25, 99),
+        kind: Kind::Fix,
+        apply: answers_without_body,
+    },
+    Rule {
+        name: "plugin_push_takes_registry_auth",
+        reason: "the engine reads X-Registry-Auth on plugin push (as on pull); the description omits it",
+        versions: (25, 99),
+        kind: Kind::Fix,
+        apply: plugin_push_takes_registry_auth,
+    },
+    Rule {
         name: "streamed_responses_are_bytes",
         reason: "these answers are long byte or JSON-lines streams; typed or empty decoding drops them",
         versions: (25, 99),
@@ -149,11 +163,25 @@ pub const RULES: &[Rule] = &[
         apply: open_string_enums,
     },
     Rule {
+        name: "distribution_inspect_reads_registry_auth",
+        reason: "the engine reads X-Registry-Auth for DistributionInspect (a private registry's manifest), undocumented",
+        versions: (30, 99),
+        kind: Kind::Fix,
+        apply: distribution_inspect_reads_registry_auth,
+    },
+    Rule {
         name: "flatten_all_of",
         reason: "typify merges `allOf` into anonymous copies of the referenced types; one object keeps the named ones",
         versions: (25, 99),
         kind: Kind::Fix,
         apply: flatten_all_of,
+    },
+    Rule {
+        name: "build_parameters_the_engine_reads",
+        reason: "the engine reads several `t` (tags) and `extrahosts`, `ulimits` and `isolation` on /build; the description has one of each of the first two and neither of the others",
+        versions: (25, 99),
+        kind: Kind::Fix,
+        apply: build_parameters_the_engine_reads,
     },
 ];
 
@@ -201,6 +229,50 @@ fn apply_rule(rule: &Rule, spec: &mut Value, ctx: &Ctx) -> Result<usize> {
         ),
         Err(e) => return Err(e.context(format!("rule {} applied a second time", rule.name))),
     }
+    Ok(changed)
+}
+
+/// `POST /build`: the engine reads every `t` and every `extrahosts` (as the
+/// CLI sends one per tag and per host), `ulimits` (a JSON list of `Ulimit`)
+/// and `isolation` (moby `api/server/router/build/build_routes.go`, since
+/// before API 1.25); the descriptions document one `t`, one `extrahosts`
+/// and neither of the others.
+fn build_parameters_the_engine_reads(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    for_each_op(spec, |_, _, op| {
+        if op_id(op) != "ImageBuild" {
+            return Ok(());
+        }
+        let params = op
+            .get_mut("parameters")
+            .and_then(Value::as_array_mut)
+            .context("ImageBuild has no parameters")?;
+        for name in ["t", "extrahosts"] {
+            let Some(p) = params
+                .iter_mut()
+                .find(|p| p["name"] == name && p["in"] == "query")
+            else {
+                // `extrahosts` is documented from 1.28 on.
+                continue;
+            };
+            if p["schema"]["type"] == "string" {
+                p["schema"] = json!({ "type": "array", "items": { "type": "string" } });
+                p["style"] = json!("form");
+                p["explode"] = json!(true);
+                changed += 1;
+            }
+        }
+        for name in ["ulimits", "isolation"] {
+            if !params
+                .iter()
+                .any(|p| p["name"] == name && p["in"] == "query")
+            {
+                params.push(json!({ "name": name, "in": "query", "schema": { "type": "string" } }));
+                changed += 1;
+            }
+        }
+        Ok(())
+    })?;
     Ok(changed)
 }
 
@@ -509,6 +581,64 @@ fn head_responses_have_no_body(spec: &mut Value, _: &Ctx) -> Result<usize> {
     Ok(changed)
 }
 
+/// Operations whose success answer engines send without a body although
+/// the description names one: decoding the promised body fails on every
+/// real answer (the Engine's handler writes only the status).
+const NO_BODY_ANSWERS: &[&str] = &["PluginDelete"];
+
+fn answers_without_body(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    for_each_op(spec, |_, _, op| {
+        if !NO_BODY_ANSWERS.contains(&op_id(op)) {
+            return Ok(());
+        }
+        for (code, r) in op
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+            .context("responses")?
+            .iter_mut()
+        {
+            if code.starts_with('2')
+                && r.as_object_mut()
+                    .and_then(|r| r.remove("content"))
+                    .is_some()
+            {
+                changed += 1;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(changed)
+}
+
+fn plugin_push_takes_registry_auth(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    for_each_op(spec, |_, _, op| {
+        if op_id(op) != "PluginPush" {
+            return Ok(());
+        }
+        let params = op
+            .entry("parameters")
+            .or_insert_with(|| json!([]))
+            .as_array_mut()
+            .context("parameters")?;
+        let has = params.iter().any(|p| {
+            p.get("in").and_then(Value::as_str) == Some("header")
+                && p.get("name").and_then(Value::as_str) == Some("X-Registry-Auth")
+        });
+        if !has {
+            params.push(json!({
+                "in": "header",
+                "name": "X-Registry-Auth",
+                "schema": { "type": "string" }
+            }));
+            changed += 1;
+        }
+        Ok(())
+    })?;
+    Ok(changed)
+}
+
 /// Operations whose success answer is a stream of bytes or of JSON lines.
 const STREAMED: &[&str] = &[
     "ContainerExport",
@@ -693,6 +823,37 @@ fn secret_and_config_create_answer_id(spec: &mut Value, _: &Ctx) -> Result<usize
                 "type": "object",
                 "properties": { "ID": { "type": "string" } },
             });
+            changed += 1;
+        }
+        Ok(())
+    })?;
+    Ok(changed)
+}
+
+/// The engine's `getDistributionInfo` decodes `X-Registry-Auth` (as pull
+/// does) to reach a registry that needs credentials; the descriptions
+/// never list the header. Added as an optional header parameter.
+fn distribution_inspect_reads_registry_auth(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    for_each_op(spec, |_, _, op| {
+        if op_id(op) != "DistributionInspect" {
+            return Ok(());
+        }
+        let params = op
+            .entry("parameters")
+            .or_insert_with(|| json!([]))
+            .as_array_mut()
+            .context("parameters")?;
+        let has = params.iter().any(|p| {
+            p.get("in").and_then(Value::as_str) == Some("header")
+                && p.get("name").and_then(Value::as_str) == Some("X-Registry-Auth")
+        });
+        if !has {
+            params.push(json!({
+                "in": "header",
+                "name": "X-Registry-Auth",
+                "schema": { "type": "string" }
+            }));
             changed += 1;
         }
         Ok(())

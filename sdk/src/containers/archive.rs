@@ -78,7 +78,7 @@ options! {
 
 /// A `Write` that sends full chunks into a bounded channel (blocking when
 /// the request body is not being read fast enough).
-struct ChannelWriter {
+pub(crate) struct ChannelWriter {
     tx: mpsc::Sender<std::result::Result<Bytes, BoxError>>,
     buf: Vec<u8>,
 }
@@ -110,6 +110,37 @@ impl Write for ChannelWriter {
     }
 }
 
+/// A request body written by `write` on a blocking thread while it is
+/// sent, through a bounded channel (a few 64 KiB chunks in flight: constant
+/// memory). A failure of `write` makes the upload fail rather than end as a
+/// short body; the handle gives what `write` returned.
+pub(crate) fn streamed_body<F>(
+    write: F,
+) -> (
+    Body,
+    tokio::task::JoinHandle<std::result::Result<(), String>>,
+)
+where
+    F: FnOnce(&mut dyn Write) -> std::result::Result<(), String> + Send + 'static,
+{
+    let (tx, rx) = mpsc::channel::<std::result::Result<Bytes, BoxError>>(IN_FLIGHT);
+    let handle = tokio::task::spawn_blocking(move || {
+        let mut writer = ChannelWriter {
+            tx: tx.clone(),
+            buf: Vec::with_capacity(CHUNK),
+        };
+        let written = write(&mut writer).and_then(|()| writer.flush().map_err(|e| e.to_string()));
+        if let Err(e) = &written {
+            let _ = tx.blocking_send(Err(e.clone().into()));
+        }
+        written
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    (Body::from_stream(stream), handle)
+}
+
 /// A `Read` over chunks arriving on a bounded channel.
 struct ChannelReader {
     rx: mpsc::Receiver<std::result::Result<Bytes, std::io::Error>>,
@@ -129,6 +160,26 @@ impl Read for ChannelReader {
         out[..n].copy_from_slice(&self.current.split_to(n));
         Ok(n)
     }
+}
+
+/// A tar built by `fill` on a blocking thread while it is sent (through
+/// [`streamed_body`]: constant memory), links stored as links: the request
+/// body, and the builder's outcome (joined after the request). A failure
+/// to build makes the body fail too, rather than end as a short archive.
+pub(crate) fn tar_on_the_fly(
+    what: String,
+    fill: impl FnOnce(&mut tar::Builder<&mut dyn Write>) -> std::io::Result<()> + Send + 'static,
+) -> (
+    Body,
+    tokio::task::JoinHandle<std::result::Result<(), String>>,
+) {
+    streamed_body(move |writer| {
+        let mut tar = tar::Builder::new(writer);
+        tar.follow_symlinks(false);
+        fill(&mut tar)
+            .and_then(|()| tar.into_inner().map(|_| ()))
+            .map_err(|e| format!("building {what}: {e}"))
+    })
 }
 
 impl Containers<'_> {
@@ -240,43 +291,17 @@ impl Containers<'_> {
             .file_name()
             .map(PathBuf::from)
             .ok_or_else(|| Error::invalid_input(format!("{} has no file name", src.display())))?;
-        let (tx, rx) = mpsc::channel::<std::result::Result<Bytes, BoxError>>(IN_FLIGHT);
         let src = src.to_path_buf();
-        let builder = tokio::task::spawn_blocking(move || {
-            let writer = ChannelWriter {
-                tx: tx.clone(),
-                buf: Vec::with_capacity(CHUNK),
-            };
-            let mut tar = tar::Builder::new(writer);
-            tar.follow_symlinks(false);
-            let built = if meta.is_dir() {
-                tar.append_dir_all(&name, &src)
-            } else {
-                tar.append_path_with_name(&src, &name)
-            };
-            let finished = built
-                .and_then(|()| tar.into_inner())
-                .and_then(|mut w| w.flush());
-            if let Err(e) = &finished {
-                // Make the upload fail rather than end as a short archive.
-                let _ = tx.blocking_send(Err(format!(
-                    "building the archive of {}: {e}",
-                    src.display()
-                )
-                .into()));
-            }
-            finished
-        });
-        let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-            rx.recv().await.map(|item| (item, rx))
-        });
+        let (body, builder) =
+            tar_on_the_fly(format!("the archive of {}", src.display()), move |tar| {
+                if meta.is_dir() {
+                    tar.append_dir_all(&name, &src)
+                } else {
+                    tar.append_path_with_name(&src, &name)
+                }
+            });
         let upload = self
-            .put_archive(
-                id,
-                dest_dir,
-                Body::from_stream(stream),
-                &PutArchiveOptions::default(),
-            )
+            .put_archive(id, dest_dir, body, &PutArchiveOptions::default())
             .await;
         let built = builder
             .await
@@ -285,7 +310,7 @@ impl Containers<'_> {
             (Ok(()), Ok(())) => Ok(()),
             // A refused upload stops the builder too; the refusal is the cause.
             (Err(e), _) => Err(e),
-            (Ok(()), Err(e)) => Err(Error::invalid_input(format!("building the archive: {e}"))),
+            (Ok(()), Err(e)) => Err(Error::invalid_input(e)),
         }
     }
 
@@ -295,7 +320,9 @@ impl Containers<'_> {
     /// # Errors
     /// Those of [`Containers::archive`]; [`Error::InvalidInput`] when
     /// `dest_dir` is not an existing directory (nothing is sent then) or the
-    /// archive cannot be unpacked into it.
+    /// archive cannot be unpacked into it; [`Error::UnsafeArchive`] for an
+    /// entry that would land outside `dest_dir` (`..`, an absolute path, a
+    /// link pointing out) or a device file, which is never written.
     ///
     /// ```no_run
     /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
@@ -324,16 +351,16 @@ impl Containers<'_> {
         let (tx, rx) = mpsc::channel::<std::result::Result<Bytes, std::io::Error>>(IN_FLIGHT);
         let dest = dest_dir.to_path_buf();
         let unpacker = tokio::task::spawn_blocking(move || {
-            let mut archive = tar::Archive::new(ChannelReader {
+            let mut reader = ChannelReader {
                 rx,
                 current: Bytes::new(),
-            });
-            archive.set_preserve_permissions(true);
-            archive.set_overwrite(true);
-            let result = archive.unpack(&dest);
-            // Drain what is left so the sender never blocks on a full channel.
-            let mut rest = archive.into_inner();
-            let _ = std::io::copy(&mut rest, &mut std::io::sink());
+            };
+            let result = super::unpack::unpack(&mut reader, &dest);
+            if result.is_ok() {
+                // Read the archive's padding so the sender ends normally;
+                // after a failure the receiver is dropped, which stops it.
+                let _ = std::io::copy(&mut reader, &mut std::io::sink());
+            }
             result
         });
         let mut transport_error = None;
@@ -354,8 +381,11 @@ impl Containers<'_> {
         if let Some(e) = transport_error {
             return Err(Error::transport(format!("reading the archive of {src}"), e));
         }
-        unpacked.map_err(|e| {
-            Error::invalid_input(format!("unpacking into {}: {e}", dest_dir.display()))
+        unpacked.map_err(|stop| match stop {
+            super::unpack::Stop::Refused(e) => e,
+            super::unpack::Stop::Io(e) => {
+                Error::invalid_input(format!("unpacking into {}: {e}", dest_dir.display()))
+            }
         })?;
         Ok(stat)
     }

@@ -344,6 +344,35 @@ impl ContainerCreate {
         self
     }
 
+    /// Puts the container on the network `network` with these endpoint
+    /// settings (docker-py's `create_networking_config` and
+    /// `create_endpoint_config`). The first network named becomes the
+    /// network mode unless [`ContainerCreate::network_mode`] says
+    /// otherwise; engines before API 1.44 take one network at create (join
+    /// the others with `networks().connect`). An endpoint's MAC address goes
+    /// where the negotiated version reads it.
+    pub fn network(
+        mut self,
+        network: impl Into<String>,
+        endpoint: crate::types::EndpointConfig,
+    ) -> Self {
+        let network = network.into();
+        let settings = match endpoint.to_model() {
+            Ok(s) => s,
+            Err(e) => return self.problem(Err(e)),
+        };
+        if self.host().network_mode.is_none() {
+            self.host().network_mode = Some(network.clone());
+        }
+        self.body
+            .networking_config
+            .get_or_insert_with(Default::default)
+            .endpoints_config
+            .get_or_insert_with(HashMap::new)
+            .insert(network, settings);
+        self
+    }
+
     /// The MAC address. Sent where the engine reads it: on the container's
     /// configuration before API 1.44, on the endpoint of its network from
     /// 1.44.
@@ -388,6 +417,7 @@ impl ContainerCreate {
         if !self.no_proxies {
             crate::placement::proxy_env(&mut body.env, proxies);
         }
+        crate::placement::endpoint_macs(&mut body, version)?;
         if let Some(mac) = &self.mac_address {
             crate::placement::mac_address(&mut body, version, mac);
         }

@@ -28,8 +28,11 @@ use crate::streams::{ByteStream, Demux, Framing, JsonLines, LogChunk};
 mod archive;
 mod create;
 mod options;
+mod port;
 mod run;
+mod unpack;
 
+pub(crate) use archive::{streamed_body, tar_on_the_fly};
 pub use archive::{PathStat, PutArchiveOptions};
 pub use create::ContainerCreate;
 pub use options::{
@@ -103,7 +106,36 @@ impl Containers<'_> {
                 .await
             })
             .await?;
-        Ok(r.into_inner().unwrap_or_default())
+        let mut list = r.into_inner().unwrap_or_default();
+        if opts.trunc {
+            for c in &mut list {
+                if let Some(id) = &mut c.id {
+                    *id = crate::images::short_id(id).to_string();
+                }
+            }
+        }
+        Ok(list)
+    }
+
+    /// The ids of the containers [`Containers::list`] would answer, in its
+    /// order (docker-py's `quiet`; shortened with [`ListOptions::trunc`]).
+    ///
+    /// # Errors
+    /// As [`Containers::list`].
+    ///
+    /// ```no_run
+    /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
+    /// use docker_engine::containers::ListOptions;
+    /// let exited = docker.containers().list_ids(&ListOptions::default().all(true).status("exited")).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn list_ids(&self, opts: &ListOptions) -> Result<Vec<String>> {
+        Ok(self
+            .list(opts)
+            .await?
+            .into_iter()
+            .filter_map(|c| c.id)
+            .collect())
     }
 
     /// Creates a container. The CLI configuration's proxy variables are

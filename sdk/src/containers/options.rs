@@ -18,6 +18,9 @@ options! {
         limit: opt<i64>,
         /// Include sizes (slower).
         size: flag,
+        /// Ids shortened to 12 digits as the CLI shows them (docker-py's
+        /// `trunc`).
+        trunc: flag,
         /// Set with the filter setters below.
         filters: field<Filters>,
     }

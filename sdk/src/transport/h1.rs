@@ -1,7 +1,8 @@
-//! The SDK's own HTTP/1.1 connections, for GET and HEAD requests.
+//! The SDK's own HTTP/1.1 connections, for GET and HEAD requests and
+//! POST requests with an empty body.
 //!
 //! The generated methods build their requests as always; GET and HEAD ones
-//! are then sent here (see `docker_engine_raw::exec`) instead of through
+//! (and POST ones with an empty body) are then sent here (see `docker_engine_raw::exec`) instead of through
 //! reqwest, over keep-alive connections pooled by this module. Two costs go
 //! away:
 //!
@@ -235,12 +236,15 @@ impl Pool {
         }
     }
 
-    /// Whether this pool takes `request`: GET and HEAD without a body or an
-    /// upgrade.
+    /// Whether this pool takes `request`: GET and HEAD without a body, and
+    /// POST with an empty one (a pull's or a push's progress stream, a
+    /// start or a wait: sent with `Content-Length: 0`), never an upgrade.
     fn takes(request: &reqwest::Request) -> bool {
         let method = request.method();
-        (method == reqwest::Method::GET || method == reqwest::Method::HEAD)
-            && request.body().is_none()
+        let no_body = request.body().is_none();
+        let empty_body = no_body || request.body().and_then(|b| b.as_bytes()) == Some(&[]);
+        ((method == reqwest::Method::GET || method == reqwest::Method::HEAD) && no_body
+            || method == reqwest::Method::POST && empty_body)
             && !request.headers().contains_key(reqwest::header::UPGRADE)
     }
 }
@@ -308,6 +312,11 @@ impl Shared {
         }
         if !headers.contains_key(reqwest::header::ACCEPT) {
             head.extend_from_slice(b"Accept: */*\r\n");
+        }
+        if request.method() == reqwest::Method::POST
+            && !headers.contains_key(reqwest::header::CONTENT_LENGTH)
+        {
+            head.extend_from_slice(b"Content-Length: 0\r\n");
         }
         for (name, value) in headers {
             head.extend_from_slice(name.as_str().as_bytes());
@@ -445,12 +454,7 @@ impl Shared {
             headers,
         } = head;
         let (framing, both) = framing(status, version, &headers, head_only)?;
-        let tokens = tokens(&headers, reqwest::header::CONNECTION);
-        let close = tokens.iter().any(|t| t == "close")
-            || (version == 0 && !tokens.iter().any(|t| t == "keep-alive"));
-        // An answer with both `Transfer-Encoding` and `Content-Length` is
-        // read by the former, but its connection is not trusted again.
-        let keep_alive = !close && !both && !matches!(framing, Framing::UntilClose);
+        let keep_alive = reusable(version, &headers, &framing, both);
         let idle = self
             .endpoint
             .idle_timeout
@@ -516,6 +520,32 @@ fn tokens(headers: &HeaderMap, name: HeaderName) -> Vec<String> {
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// Whether the connection may carry another request once this answer is
+/// read to its end.
+fn reusable(version: u8, headers: &HeaderMap, framing: &Framing, both: bool) -> bool {
+    let tokens = tokens(headers, reqwest::header::CONNECTION);
+    let close = tokens.iter().any(|t| t == "close")
+        || (version == 0 && !tokens.iter().any(|t| t == "keep-alive"));
+    // An answer with both `Transfer-Encoding` and `Content-Length` is
+    // read by the former, but its connection is not trusted again.
+    !close && !both && !matches!(framing, Framing::UntilClose)
+}
+
+/// The fuzz targets' way in: an answer's head parsed, framed and judged
+/// for reuse as [`Shared::response`] does, and the bytes after the head
+/// when the body is chunked.
+#[cfg(fuzzing)]
+pub(crate) fn fuzz_head(input: &[u8]) -> Option<(bool, &[u8])> {
+    let end = find_head_end(input, 0)?;
+    let head = parse_head(&input[..end]).ok()?;
+    let (framing, both) = framing(head.status, head.version, &head.headers, false).ok()?;
+    let reuse = reusable(head.version, &head.headers, &framing, both);
+    match framing {
+        Framing::Chunked(_) => Some((reuse, &input[end..])),
+        _ => None,
+    }
 }
 
 /// How an answer's body ends (RFC 9112, section 6.3), and whether it had

@@ -24,7 +24,7 @@ pub(crate) struct ConnectOptions {
     pub user_agent: String,
     pub pool_max_idle_per_host: usize,
     pub ssh_program: String,
-    /// GET and HEAD requests on Unix sockets, plain TCP and ssh through the
+    /// GET and HEAD requests (and POST without a body) on Unix sockets, plain TCP and ssh through the
     /// SDK's own HTTP/1.1 connections (`h1`); otherwise through reqwest.
     pub own_http1: bool,
 }
@@ -35,7 +35,8 @@ pub(crate) struct Transport {
     pub http: reqwest::Client,
     pub base_url: String,
     pub ssh: Option<ssh::SshBridge>,
-    /// The SDK's own connections for GET and HEAD requests (not for TLS,
+    /// The SDK's own connections for GET, HEAD and body-less POST requests
+    /// (not for TLS,
     /// which goes through `http` alone).
     pub pool: Option<std::sync::Arc<h1::Pool>>,
 }

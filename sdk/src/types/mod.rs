@@ -6,7 +6,10 @@
 //!   docker-py accept: [`CommandLine`] (`"sh -c 'echo hi'"`), [`ByteSize`]
 //!   (`"512m"`), [`PortPublish`] (`"127.0.0.1:8080:80/udp"`), [`Bind`]
 //!   (`"/src:/dst:ro"`);
-//! - [`RestartPolicy`], [`LogConfig`], [`Healthcheck`].
+//! - [`RestartPolicy`], [`LogConfig`], [`Healthcheck`];
+//! - networks: [`IPAMConfig`] and [`IPAMPool`] (address management),
+//!   [`EndpointConfig`] (a container's endpoint on a network), checked
+//!   before sending;
 //! - swarm, services and their tasks (docker-py's names, each building the
 //!   Engine's model with `build`, and validating what docker-py
 //!   validates): [`SwarmSpec`], [`SwarmExternalCA`], [`TaskTemplate`],
@@ -26,6 +29,8 @@
 //! | `DriverConfig` | [`DriverConfig`] |
 //! | `EndpointSpec` | [`EndpointSpec`] |
 //! | `Healthcheck` | [`Healthcheck`] |
+//! | `IPAMConfig` | [`IPAMConfig`] |
+//! | `IPAMPool` | [`IPAMPool`] |
 //! | `LogConfig` | [`LogConfig`] |
 //! | `Mount` | [`Mount`] |
 //! | `NetworkAttachmentConfig` | [`NetworkAttachmentConfig`] |
@@ -52,11 +57,15 @@ use crate::error::Result;
 use crate::models;
 
 mod mount;
+mod network;
 mod service;
 mod short;
 mod swarm;
 #[cfg(test)]
 mod tests;
+
+pub(crate) use network::parse_key_value;
+pub use network::{EndpointConfig, IPAMConfig, IPAMPool};
 
 pub use mount::{DriverConfig, Mount, MountType};
 pub use service::{

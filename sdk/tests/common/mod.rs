@@ -116,10 +116,15 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for TraceBuf {
 impl Traces {
     /// Starts capturing on this thread.
     pub fn capture() -> Traces {
+        Self::capture_at(tracing::Level::DEBUG)
+    }
+
+    /// Starts capturing on this thread, everything up to `level`.
+    pub fn capture_at(level: tracing::Level) -> Traces {
         let buf = TraceBuf::default();
         let subscriber = tracing_subscriber::fmt()
             .with_writer(buf.clone())
-            .with_max_level(tracing::Level::DEBUG)
+            .with_max_level(level)
             .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
             .finish();
         let guard = tracing::subscriber::set_default(subscriber);

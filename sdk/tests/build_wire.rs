@@ -1,0 +1,449 @@
+//! What `images().build` and `prune_builds` put on the wire, recorded by a
+//! fake engine that reads every request, chunked bodies included, and keeps
+//! repeated query keys: each option set alone has exactly its effect, unset
+//! options send nothing (only the Dockerfile name, which every build
+//! sends), credentials go in `X-Registry-Config` as the CLI encodes them,
+//! `squash` is refused with nothing sent when the engine is not
+//! experimental, and an option the engine's version lacks is refused before
+//! the context is sent.
+
+use std::sync::{Arc, Mutex};
+
+use base64::Engine as _;
+use docker_engine::images::{BuildContext, BuildOptions, PruneBuildsOptions};
+use docker_engine::versions::ApiVersion;
+use docker_engine::{Docker, Error, RegistryAuth, VersionSetting};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+#[derive(Clone, Debug)]
+struct Seen {
+    method: String,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+type Log = Arc<Mutex<Vec<Seen>>>;
+
+fn decode(s: &str) -> String {
+    let s = s.replace('+', " ");
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+const BUILD_ANSWER: &str = "{\"stream\":\"Step 1/1 : FROM scratch\\n\"}\r\n{\"aux\":{\"ID\":\"sha256:0123\"}}\r\n{\"stream\":\"Successfully built 0123\\n\"}\r\n";
+
+async fn fake_engine(api: &'static str, experimental: bool) -> (String, Log) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let log: Log = Arc::default();
+    let seen = log.clone();
+    tokio::spawn(async move {
+        while let Ok((conn, _)) = listener.accept().await {
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let mut conn = BufReader::new(conn);
+                loop {
+                    let mut line = String::new();
+                    if conn.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let mut headers = Vec::new();
+                    let mut len = 0usize;
+                    let mut chunked = false;
+                    loop {
+                        let mut h = String::new();
+                        conn.read_line(&mut h).await.unwrap();
+                        let h = h.trim_end();
+                        if h.is_empty() {
+                            break;
+                        }
+                        let (k, v) = h.split_once(':').unwrap();
+                        let (k, v) = (k.to_ascii_lowercase(), v.trim().to_string());
+                        if k == "content-length" {
+                            len = v.parse().unwrap();
+                        }
+                        if k == "transfer-encoding" && v.eq_ignore_ascii_case("chunked") {
+                            chunked = true;
+                        }
+                        headers.push((k, v));
+                    }
+                    let mut body = Vec::new();
+                    if chunked {
+                        loop {
+                            let mut size = String::new();
+                            conn.read_line(&mut size).await.unwrap();
+                            let size = usize::from_str_radix(size.trim(), 16).unwrap();
+                            let mut chunk = vec![0; size + 2];
+                            conn.read_exact(&mut chunk).await.unwrap();
+                            if size == 0 {
+                                break;
+                            }
+                            body.extend_from_slice(&chunk[..size]);
+                        }
+                    } else {
+                        body = vec![0; len];
+                        conn.read_exact(&mut body).await.unwrap();
+                    }
+                    let mut parts = line.split(' ');
+                    let method = parts.next().unwrap().to_string();
+                    let target = parts.next().unwrap().to_string();
+                    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+                    let query = query
+                        .split('&')
+                        .filter(|kv| !kv.is_empty())
+                        .map(|kv| {
+                            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                            (decode(k), decode(v))
+                        })
+                        .collect();
+                    seen.lock().unwrap().push(Seen {
+                        method: method.clone(),
+                        path: path.to_string(),
+                        query,
+                        headers,
+                        body,
+                    });
+                    let (status, ctype, payload) = if path == "/_ping" {
+                        ("200 OK", "text/plain", "OK".to_string())
+                    } else if path.ends_with("/info") {
+                        (
+                            "200 OK",
+                            "application/json",
+                            format!("{{\"ExperimentalBuild\":{experimental}}}"),
+                        )
+                    } else if path.ends_with("/build/prune") {
+                        (
+                            "200 OK",
+                            "application/json",
+                            "{\"CachesDeleted\":null,\"SpaceReclaimed\":0}".to_string(),
+                        )
+                    } else if path.ends_with("/build") {
+                        ("200 OK", "application/json", BUILD_ANSWER.to_string())
+                    } else {
+                        (
+                            "404 Not Found",
+                            "application/json",
+                            "{\"message\":\"no\"}".to_string(),
+                        )
+                    };
+                    let head = format!(
+                        "HTTP/1.1 {status}\r\nAPI-Version: {api}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\r\n",
+                        payload.len()
+                    );
+                    conn.get_mut().write_all(head.as_bytes()).await.unwrap();
+                    conn.get_mut().write_all(payload.as_bytes()).await.unwrap();
+                }
+            });
+        }
+    });
+    (format!("tcp://{addr}"), log)
+}
+
+fn client(host: &str, version: (u16, u16)) -> Docker {
+    Docker::builder()
+        .host(host)
+        .unwrap()
+        .version(VersionSetting::Fixed(ApiVersion::new(version.0, version.1)))
+        .build()
+        .unwrap()
+}
+
+fn taken(log: &Log) -> Vec<Seen> {
+    std::mem::take(&mut *log.lock().unwrap())
+        .into_iter()
+        .filter(|s| s.path != "/_ping")
+        .collect()
+}
+
+fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+    p.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// The query of one build with `opts`, less the Dockerfile name every
+/// build sends.
+async fn build_query(docker: &Docker, log: &Log, opts: BuildOptions) -> Vec<(String, String)> {
+    let built = docker
+        .images()
+        .build_image(BuildContext::dockerfile("FROM scratch\n"), &opts)
+        .await
+        .unwrap();
+    assert_eq!(built.id, "sha256:0123");
+    let seen = taken(log);
+    let build = seen
+        .iter()
+        .find(|s| s.path.ends_with("/build"))
+        .expect("a build request");
+    assert_eq!(build.method, "POST");
+    let mut q = build.query.clone();
+    let dockerfile = q
+        .iter()
+        .position(|(k, _)| k == "dockerfile")
+        .expect("the Dockerfile name");
+    assert_eq!(q.remove(dockerfile).1, "Dockerfile");
+    q.sort();
+    q
+}
+
+#[tokio::test]
+async fn every_build_option_has_exactly_its_effect_on_the_query() {
+    let (host, log) = fake_engine("1.41", false).await;
+    let docker = client(&host, (1, 41));
+    let d = BuildOptions::default;
+    let rows: Vec<(BuildOptions, Vec<(String, String)>)> = vec![
+        (d(), vec![]),
+        (
+            d().tag("a:1").tag("b:2"),
+            pairs(&[("t", "a:1"), ("t", "b:2")]),
+        ),
+        (
+            d().build_arg("A", "1").build_arg("B", "x y"),
+            pairs(&[("buildargs", r#"{"A":"1","B":"x y"}"#)]),
+        ),
+        (d().label("k", "v"), pairs(&[("labels", r#"{"k":"v"}"#)])),
+        (d().target("base"), pairs(&[("target", "base")])),
+        (
+            d().extra_host("db", "10.0.0.2")
+                .extra_host("cache", "10.0.0.3"),
+            pairs(&[
+                ("extrahosts", "cache:10.0.0.3"),
+                ("extrahosts", "db:10.0.0.2"),
+            ]),
+        ),
+        (d().network_mode("host"), pairs(&[("networkmode", "host")])),
+        (d().shm_size(1 << 20), pairs(&[("shmsize", "1048576")])),
+        (
+            d().cache_from("a:1").cache_from("b:2"),
+            pairs(&[("cachefrom", r#"["a:1","b:2"]"#)]),
+        ),
+        (d().pull(true), pairs(&[("pull", "1")])),
+        (d().no_cache(true), pairs(&[("nocache", "true")])),
+        (d().rm(false), pairs(&[("rm", "false")])),
+        (d().force_rm(true), pairs(&[("forcerm", "true")])),
+        (d().memory(64 << 20), pairs(&[("memory", "67108864")])),
+        (d().memswap(-1), pairs(&[("memswap", "-1")])),
+        (d().cpu_shares(512), pairs(&[("cpushares", "512")])),
+        (d().cpuset_cpus("0-1"), pairs(&[("cpusetcpus", "0-1")])),
+        (d().cpu_period(100_000), pairs(&[("cpuperiod", "100000")])),
+        (d().cpu_quota(50_000), pairs(&[("cpuquota", "50000")])),
+        (
+            d().ulimit("nofile", 1024, 2048),
+            pairs(&[("ulimits", r#"[{"Name":"nofile","Soft":1024,"Hard":2048}]"#)]),
+        ),
+        (
+            d().platform("linux/amd64"),
+            pairs(&[("platform", "linux/amd64")]),
+        ),
+        (d().isolation("process"), pairs(&[("isolation", "process")])),
+        (
+            d().outputs("type=local,dest=out"),
+            pairs(&[("outputs", "type=local,dest=out")]),
+        ),
+        (d().quiet(true), pairs(&[("q", "true")])),
+    ];
+    for (opts, want) in rows {
+        let desc = format!("{opts:?}");
+        let mut want = want;
+        want.sort();
+        assert_eq!(build_query(&docker, &log, opts).await, want, "{desc}");
+    }
+}
+
+#[tokio::test]
+async fn credentials_go_in_x_registry_config_and_the_context_in_the_body() {
+    let (host, log) = fake_engine("1.41", false).await;
+    let docker = client(&host, (1, 41));
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("Dockerfile"), "FROM scratch\n").unwrap();
+    std::fs::write(tmp.path().join("app.txt"), "app").unwrap();
+    let opts = BuildOptions::default()
+        .registry_auth("localhost:5000", RegistryAuth::new("user", "secret"));
+    docker
+        .images()
+        .build_image(BuildContext::dir(tmp.path()), &opts)
+        .await
+        .unwrap();
+    let seen = taken(&log);
+    let build = seen.iter().find(|s| s.path.ends_with("/build")).unwrap();
+    let header = |name: &str| {
+        build
+            .headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let config = header("x-registry-config").expect("X-Registry-Config");
+    let json: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE
+            .decode(config)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json["localhost:5000"]["username"], "user");
+    assert_eq!(json["localhost:5000"]["password"], "secret");
+    assert_eq!(header("content-type").as_deref(), Some("application/x-tar"));
+    assert_eq!(
+        build
+            .headers
+            .iter()
+            .filter(|(k, _)| k == "content-type")
+            .count(),
+        1
+    );
+    let mut names: Vec<String> = tar::Archive::new(&build.body[..])
+        .entries()
+        .unwrap()
+        .map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Dockerfile", "app.txt"]);
+
+    // Without credentials, no header.
+    docker
+        .images()
+        .build_image(BuildContext::dir(tmp.path()), &BuildOptions::default())
+        .await
+        .unwrap();
+    let seen = taken(&log);
+    let build = seen.iter().find(|s| s.path.ends_with("/build")).unwrap();
+    assert!(!build.headers.iter().any(|(k, _)| k == "x-registry-config"));
+}
+
+#[tokio::test]
+async fn proxies_of_the_cli_configuration_become_build_args_unless_set() {
+    let (host, log) = fake_engine("1.41", false).await;
+    let config = tempfile::tempdir().unwrap();
+    std::fs::write(
+        config.path().join("config.json"),
+        r#"{"proxies": {"default": {"httpProxy": "http://proxy.invalid:3128", "noProxy": "localhost"}}}"#,
+    )
+    .unwrap();
+    let docker = Docker::builder()
+        .host(&host)
+        .unwrap()
+        .version(VersionSetting::Fixed(ApiVersion::new(1, 41)))
+        .cli_config(docker_engine::config::CliConfig::load_dir(config.path()).unwrap())
+        .build()
+        .unwrap();
+    let q = build_query(
+        &docker,
+        &log,
+        BuildOptions::default().build_arg("NO_PROXY", "explicit"),
+    )
+    .await;
+    assert_eq!(
+        q,
+        pairs(&[(
+            "buildargs",
+            r#"{"HTTP_PROXY":"http://proxy.invalid:3128","NO_PROXY":"explicit","http_proxy":"http://proxy.invalid:3128","no_proxy":"localhost"}"#
+        )])
+    );
+    let q = build_query(
+        &docker,
+        &log,
+        BuildOptions::default().inherit_proxies(false),
+    )
+    .await;
+    assert_eq!(q, vec![]);
+}
+
+#[tokio::test]
+async fn squash_is_refused_unsent_when_the_engine_is_not_experimental() {
+    let (host, log) = fake_engine("1.41", false).await;
+    let docker = client(&host, (1, 41));
+    let e = docker
+        .images()
+        .build_image(
+            BuildContext::dockerfile("FROM scratch\n"),
+            &BuildOptions::default().squash(true),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::InvalidInput { .. }), "{e}");
+    let seen = taken(&log);
+    assert!(
+        seen.iter().all(|s| !s.path.ends_with("/build")),
+        "nothing built: {seen:?}"
+    );
+
+    let (host, log) = fake_engine("1.41", true).await;
+    let docker = client(&host, (1, 41));
+    let q = build_query(&docker, &log, BuildOptions::default().squash(true)).await;
+    assert_eq!(q, pairs(&[("squash", "true")]));
+}
+
+#[tokio::test]
+async fn an_option_the_version_lacks_is_refused_before_the_context_is_sent() {
+    let (host, log) = fake_engine("1.39", false).await;
+    let docker = client(&host, (1, 39));
+    let e = docker
+        .images()
+        .build_image(
+            BuildContext::dockerfile("FROM scratch\n"),
+            &BuildOptions::default().outputs("type=tar"),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::UnsupportedByVersion { .. }), "{e}");
+    assert!(taken(&log).iter().all(|s| !s.path.ends_with("/build")));
+}
+
+#[tokio::test]
+async fn prune_builds_options_on_the_wire() {
+    let (host, log) = fake_engine("1.48", false).await;
+    let docker = client(&host, (1, 48));
+    let d = PruneBuildsOptions::default;
+    let rows: Vec<(PruneBuildsOptions, Vec<(String, String)>)> = vec![
+        (d(), vec![]),
+        (d().all(true), pairs(&[("all", "true")])),
+        (
+            d().keep_storage(1 << 30),
+            pairs(&[("reserved-space", "1073741824")]),
+        ),
+        (d().max_used_space(10), pairs(&[("max-used-space", "10")])),
+        (d().min_free_space(20), pairs(&[("min-free-space", "20")])),
+        (
+            d().unused_for("24h").filter("type", "regular"),
+            pairs(&[("filters", r#"{"type":["regular"],"until":["24h"]}"#)]),
+        ),
+    ];
+    for (opts, want) in rows {
+        let desc = format!("{opts:?}");
+        let pruned = docker.images().prune_builds(&opts).await.unwrap();
+        assert_eq!(pruned.space_reclaimed, Some(0));
+        let seen = taken(&log);
+        assert_eq!(seen.len(), 1, "{desc}");
+        assert_eq!(
+            (seen[0].method.as_str(), seen[0].path.as_str()),
+            ("POST", "/v1.48/build/prune")
+        );
+        assert_eq!(seen[0].query, want, "{desc}");
+    }
+    // The space limits are 1.48's: refused unsent below it.
+    let (host, log) = fake_engine("1.41", false).await;
+    let docker = client(&host, (1, 41));
+    let e = docker
+        .images()
+        .prune_builds(&d().keep_storage(1))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::UnsupportedByVersion { .. }), "{e}");
+    assert!(taken(&log).is_empty());
+}
