@@ -1229,7 +1229,8 @@ async fn private_image(docker: &Docker) {
         return;
     };
     let auth = RegistryAuth::new(user, password).server_address(registry.clone());
-    let repo = format!("{registry}/docker-engine-rs/swarm-private");
+    let repo_path = format!("docker-engine-rs/{}", unique("swarm-private"));
+    let repo = format!("{registry}/{repo_path}");
     let tag = unique("t");
     let image = format!("{repo}:{tag}");
     docker
@@ -1288,6 +1289,13 @@ async fn private_image(docker: &Docker) {
         "pinned to the pushed image: {image_in_spec}"
     );
     docker.services().remove(&id).await.unwrap();
+    delete_from_registry(
+        &registry,
+        &repo,
+        &tag,
+        (auth.username().unwrap(), auth.password().unwrap()),
+    )
+    .await;
     // The pulled image goes once its container is gone.
     for _ in 0..40 {
         match docker
@@ -1379,4 +1387,50 @@ async fn failed_update(docker: &Docker) {
         .args;
     assert_eq!(args, Some(vec!["sleep".to_string(), "600".to_string()]));
     docker.services().remove(&id).await.unwrap();
+}
+
+/// Deletes the manifest `repo:tag` pushed to `registry` (its v2 API, basic
+/// auth), and checks it is gone.
+async fn delete_from_registry(
+    registry: &str,
+    repo: &str,
+    tag: &str,
+    (user, password): (&str, &str),
+) {
+    use base64::Engine as _;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let path = repo.strip_prefix(&format!("{registry}/")).unwrap_or(repo);
+    let http = |method: &'static str, target: String| async move {
+        let mut conn = tokio::net::TcpStream::connect(registry).await.unwrap();
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        let req = format!(
+            "{method} {target} HTTP/1.1\r\nHost: {registry}\r\nConnection: close\r\n\
+             Accept: application/vnd.docker.distribution.manifest.v2+json\r\n\
+             Authorization: Basic {token}\r\n\r\n"
+        );
+        conn.write_all(req.as_bytes()).await.unwrap();
+        let mut raw = Vec::new();
+        let _ = conn.read_to_end(&mut raw).await;
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let status: u16 = text
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, text)
+    };
+    let (status, head) = http("HEAD", format!("/v2/{path}/manifests/{tag}")).await;
+    assert_eq!(status, 200, "{head}");
+    let digest = head
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("docker-content-digest")
+                .then(|| v.trim().to_string())
+        })
+        .expect("a manifest digest");
+    let (status, answer) = http("DELETE", format!("/v2/{path}/manifests/{digest}")).await;
+    assert_eq!(status, 202, "{answer}");
+    let (status, _) = http("HEAD", format!("/v2/{path}/manifests/{tag}")).await;
+    assert_eq!(status, 404, "deleted from the registry");
 }
