@@ -15,3 +15,10 @@ else
   echo "example: images_registry skipped (no DOCKER_ENGINE_RS_REGISTRY)" >&2
   [ -z "${CI:-}" ] || exit 1
 fi
+# The swarm example on the swarm test engine (never the main engine).
+if [ -n "${DOCKER_ENGINE_RS_SWARM_HOST:-}" ]; then
+  DOCKER_HOST="$DOCKER_ENGINE_RS_SWARM_HOST" run swarm_services -- --init
+else
+  echo "example: swarm_services skipped (no DOCKER_ENGINE_RS_SWARM_HOST)" >&2
+  [ -z "${CI:-}" ] || exit 1
+fi
