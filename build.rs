@@ -149,7 +149,7 @@ fn derive_default_for_optional_structs(file: &mut syn::File) {
 /// same signature, same errors.
 fn json_answers_through_body_module(file: &mut syn::File) {
     use syn::visit_mut::VisitMut;
-    struct Rewrite(usize);
+    struct Rewrite(usize, usize);
     impl VisitMut for Rewrite {
         fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
             syn::visit_mut::visit_expr_call_mut(self, call);
@@ -164,14 +164,29 @@ fn json_answers_through_body_module(file: &mut syn::File) {
                     *call.func = syn::parse_quote!(crate::body::json);
                     self.0 += 1;
                 }
+                // An error answer (`Error::ErrorResponse(..)`) is read with a
+                // small limit of its own (an engine's message is a line).
+                if segments.last().is_some_and(|s| s == "ErrorResponse") {
+                    if let Some(arg) = call.args.first_mut() {
+                        let text = quote::ToTokens::to_token_stream(&*arg).to_string();
+                        if text.contains("crate :: body :: json (response)") {
+                            *arg = syn::parse_quote!(crate::body::error_json(response).await?);
+                            self.1 += 1;
+                        }
+                    }
+                }
             }
         }
     }
-    let mut rewrite = Rewrite(0);
+    let mut rewrite = Rewrite(0, 0);
     rewrite.visit_file_mut(file);
     assert!(
         rewrite.0 > 100,
         "expected progenitor to decode JSON answers with ResponseValue::from_response"
+    );
+    assert!(
+        rewrite.1 > 100,
+        "expected progenitor's error answers as Error::ErrorResponse(from_response(..))"
     );
     // Postcondition: every method answering JSON reads it through body::json
     // (checked per method in `operation_ids_upstream`), and nothing else

@@ -36,6 +36,23 @@ pub const KEEP: usize = 1 << 20;
 /// Never reserve more than this up front, whatever `Content-Length` claims.
 const RESERVE_AT_MOST: u64 = 64 << 20;
 
+/// The largest JSON answer read (256 MiB): a larger one, declared or sent,
+/// is refused as an invalid payload naming the limit, so an engine (or
+/// something posing as one) cannot make the client hold any amount of
+/// memory. The largest real answers (a list of every container or image of
+/// a busy engine) are far below it.
+pub const MAX_ANSWER: usize = 256 << 20;
+
+fn too_large<E>(head: &[u8]) -> Error<E> {
+    Error::InvalidResponsePayload(
+        bytes::Bytes::copy_from_slice(&head[..head.len().min(256)]),
+        <serde_json::Error as serde::de::Error>::custom(format!(
+            "the answer is larger than {} MiB, the most this client reads",
+            MAX_ANSWER >> 20
+        )),
+    )
+}
+
 #[derive(Default)]
 struct Scratch {
     body: Vec<u8>,
@@ -61,6 +78,9 @@ pub async fn json<T: DeserializeOwned, E>(
     let status = response.status();
     let expected = response.content_length();
     let (parts, body) = http::Response::from(response).into_parts();
+    if expected.is_some_and(|n| n > MAX_ANSWER as u64) {
+        return Err(too_large(&[]));
+    }
     let mut scratch = SPARE.with(|s| std::mem::take(&mut *s.borrow_mut()));
     scratch.body.clear();
     if let Some(n) = expected {
@@ -72,6 +92,9 @@ pub async fn json<T: DeserializeOwned, E>(
     {
         let frame = frame.map_err(Error::ResponseBodyError)?;
         if let Some(data) = frame.data_ref() {
+            if scratch.body.len() + data.len() > MAX_ANSWER {
+                return Err(too_large(&scratch.body));
+            }
             scratch.body.extend_from_slice(data);
         }
     }
@@ -86,6 +109,50 @@ pub async fn json<T: DeserializeOwned, E>(
         SPARE.with(|s| *s.borrow_mut() = scratch);
     }
     result
+}
+
+/// The most of an error answer's body that is read (64 KiB): an engine's
+/// message is a line or two. Beyond it the message is cut, said so, and the
+/// rest is left unread (the connection is not reused).
+pub const MAX_ERROR_ANSWER: usize = 64 << 10;
+
+/// Reads an error answer (the engine's `{"message": …}`) of at most
+/// [`MAX_ERROR_ANSWER`] bytes into `T`; a longer one becomes a `T` whose
+/// message is its beginning, marked as cut.
+pub async fn error_json<T: DeserializeOwned, E>(
+    response: reqwest::Response,
+) -> Result<ResponseValue<T>, Error<E>> {
+    let status = response.status();
+    let (parts, body) = http::Response::from(response).into_parts();
+    let mut body = pin!(body);
+    let mut read = Vec::new();
+    while let Some(frame) =
+        std::future::poll_fn(|cx| http_body::Body::poll_frame(body.as_mut(), cx)).await
+    {
+        let frame = frame.map_err(Error::ResponseBodyError)?;
+        if let Some(data) = frame.data_ref() {
+            if read.len() + data.len() > MAX_ERROR_ANSWER {
+                let room = MAX_ERROR_ANSWER - read.len();
+                read.extend_from_slice(&data[..room]);
+                let text = String::from_utf8_lossy(&read);
+                let cut = serde_json::json!({
+                    "message": format!(
+                        "{} … (the engine's message was cut at {} KiB)",
+                        text.trim_end(),
+                        MAX_ERROR_ANSWER >> 10
+                    )
+                });
+                return serde_json::from_value(cut)
+                    .map(|inner| ResponseValue::new(inner, status, parts.headers))
+                    .map_err(|e| Error::InvalidResponsePayload(bytes::Bytes::from(read), e));
+            }
+            read.extend_from_slice(data);
+        }
+    }
+    match serde_json::from_slice(&read) {
+        Ok(inner) => Ok(ResponseValue::new(inner, status, parts.headers)),
+        Err(e) => Err(Error::InvalidResponsePayload(bytes::Bytes::from(read), e)),
+    }
 }
 
 /// Answers up to this size are parsed by simd-json; larger ones by

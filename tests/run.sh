@@ -21,3 +21,5 @@ cargo test -p docker-engine --features blocking --doc -- blocking
 # An application outside the workspace, built from the packaged crates next
 # to its own reqwest (default features on and off) and rustls.
 tests/downstream/run.sh
+# One runnable example per area, against the local engine.
+tests/examples.sh

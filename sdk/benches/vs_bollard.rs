@@ -58,6 +58,15 @@ fn max_rss_kib() -> i64 {
         .expect("VmHWM")
 }
 
+fn rss_kib() -> i64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS")
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -810,6 +819,199 @@ fn calls_in_child(socket: &Path, who: &str, call: &str, n: usize) -> (f64, f64) 
     (parts.next().unwrap() / 1e9, parts.next().unwrap())
 }
 
+/// Load, in a fresh process: 1,000 concurrent inspects on one client
+/// (clones of it, one task each); prints the wall time and the errors.
+fn burst(who: &str, socket: &Path) {
+    let c = Clients::new(socket);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        // Warm: negotiated, a connection open.
+        let _ = c.ours.containers().inspect("abc").await;
+        let _ = c
+            .bollard
+            .inspect_container(
+                "abc",
+                None::<bollard::query_parameters::InspectContainerOptions>,
+            )
+            .await;
+        let started = Instant::now();
+        let mut tasks = Vec::with_capacity(1000);
+        for _ in 0..1000 {
+            if who == "ours" {
+                let d = c.ours.clone();
+                tasks.push(tokio::spawn(async move {
+                    d.containers().inspect("abc").await.is_ok()
+                }));
+            } else {
+                let d = c.bollard.clone();
+                tasks.push(tokio::spawn(async move {
+                    d.inspect_container(
+                        "abc",
+                        None::<bollard::query_parameters::InspectContainerOptions>,
+                    )
+                    .await
+                    .is_ok()
+                }));
+            }
+        }
+        let mut errors = 0;
+        for t in tasks {
+            if !t.await.unwrap_or(false) {
+                errors += 1;
+            }
+        }
+        println!("{} {errors}", started.elapsed().as_secs_f64());
+    });
+}
+
+/// Soak, in a fresh process: `kind` is `calls` (100,000 sequential
+/// inspects) or `logs` (a 10 GiB log stream); prints the resident memory
+/// (KiB) at the start, the middle and the end.
+fn soak(who: &str, kind: &str, socket: &Path) {
+    let c = Clients::new(socket);
+    let rt = runtime();
+    let ours = who == "ours";
+    rt.block_on(async {
+        let _ = c.ours.system().ping().await;
+        let mut samples = Vec::new();
+        match kind {
+            "calls" => {
+                const N: usize = 100_000;
+                for i in 0..N {
+                    if i == 1_000 || i == N / 2 {
+                        samples.push(rss_kib());
+                    }
+                    if ours {
+                        c.ours.containers().inspect("abc").await.unwrap();
+                    } else {
+                        c.bollard
+                            .inspect_container(
+                                "abc",
+                                None::<bollard::query_parameters::InspectContainerOptions>,
+                            )
+                            .await
+                            .unwrap();
+                    }
+                }
+            }
+            _ => {
+                const TOTAL: u64 = 10 * GIB;
+                let id = format!("mux-ct-{TOTAL}");
+                let mut seen = 0u64;
+                let mut next_sample = GIB / 10;
+                if ours {
+                    let mut s = c
+                        .ours
+                        .containers()
+                        .logs(&id, &docker_engine::containers::LogsOptions::default())
+                        .await
+                        .unwrap();
+                    while let Some(chunk) = s.next().await {
+                        seen += chunk.unwrap().data.len() as u64;
+                        if seen >= next_sample && samples.len() < 2 {
+                            samples.push(rss_kib());
+                            next_sample = TOTAL / 2;
+                        }
+                    }
+                } else {
+                    let opts = bollard::query_parameters::LogsOptionsBuilder::default()
+                        .stdout(true)
+                        .stderr(true)
+                        .build();
+                    let mut s = c.bollard.logs(&id, Some(opts));
+                    while let Some(item) = s.next().await {
+                        seen += item.unwrap().into_bytes().len() as u64;
+                        if seen >= next_sample && samples.len() < 2 {
+                            samples.push(rss_kib());
+                            next_sample = TOTAL / 2;
+                        }
+                    }
+                }
+                assert_eq!(seen, TOTAL);
+            }
+        }
+        samples.push(rss_kib());
+        println!("{} {} {}", samples[0], samples[1], samples[2]);
+    });
+}
+
+fn load_report(socket: &Path, row: &mut impl FnMut(String)) {
+    row(String::new());
+    row("## Load (fresh process per client and scenario)".into());
+    row(String::new());
+    row("| scenario | this SDK | bollard 0.21.1 | goal |".into());
+    row("|---|---|---|---|".into());
+    let burst_of = |who: &str| -> (f64, usize) {
+        let out = run_child(&["burst".as_ref(), who.as_ref(), socket.as_os_str()]);
+        let mut it = out.split_whitespace();
+        (
+            it.next().unwrap().parse().unwrap(),
+            it.next().unwrap().parse().unwrap(),
+        )
+    };
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    let (mut ours_err, mut theirs_err) = (0, 0);
+    for round in 0..5 {
+        let order = if round % 2 == 0 {
+            ["ours", "bollard"]
+        } else {
+            ["bollard", "ours"]
+        };
+        for who in order {
+            let (t, e) = burst_of(who);
+            if who == "ours" {
+                ours.push(t);
+                ours_err += e;
+            } else {
+                theirs.push(t);
+                theirs_err += e;
+            }
+        }
+    }
+    let (o, t) = (median(ours), median(theirs));
+    row(format!(
+        "| 1,000 concurrent inspects on one client: wall time (median of 5), errors in all rounds | {:.1} ms, {ours_err} errors | {:.1} ms, {theirs_err} errors ({:.2}x) | 0 errors |",
+        o * 1e3,
+        t * 1e3,
+        o / t
+    ));
+    for (kind, what) in [
+        ("calls", "100,000 sequential inspects"),
+        ("logs", "a 10 GiB log stream"),
+    ] {
+        let sample = |who: &str| -> Vec<i64> {
+            run_child(&[
+                "soak".as_ref(),
+                who.as_ref(),
+                kind.as_ref(),
+                socket.as_os_str(),
+            ])
+            .split_whitespace()
+            .map(|v| v.parse().unwrap())
+            .collect()
+        };
+        let (a, b) = (sample("ours"), sample("bollard"));
+        let show = |v: &[i64]| {
+            format!(
+                "RSS {} / {} / {} KiB (end − start: {:+} KiB)",
+                v[0],
+                v[1],
+                v[2],
+                v[2] - v[0]
+            )
+        };
+        row(format!(
+            "| {what}: start / middle / end | {} | {} | flat within 1 MiB |",
+            show(&a),
+            show(&b)
+        ));
+    }
+}
+
 fn main() {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let args: Vec<String> = std::env::args()
@@ -819,6 +1021,8 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("serve") => return server::serve(Path::new(&args[1])),
         Some("mem") => return memory_scenario(&args[1], Path::new(&args[2])),
+        Some("soak") => return soak(&args[1], &args[2], Path::new(&args[3])),
+        Some("burst") => return burst(&args[1], Path::new(&args[2])),
         Some("calls") if args.len() > 3 => return calls_in_this_process(&args[1..]),
         _ => {}
     }
@@ -827,6 +1031,12 @@ fn main() {
         assert!(Path::new(lib).exists(), "no allocator library at {lib}");
         PRELOAD.set(lib.to_owned()).unwrap();
         println!("(calls measured with {lib} preloaded)");
+    }
+    if args.iter().any(|a| a == "load") {
+        let server = start_server();
+        let mut row = |line: String| println!("{line}");
+        load_report(&server.socket, &mut row);
+        return;
     }
     // `calls` or `streams` runs only that part.
     let only_calls = args.iter().any(|a| a == "calls");

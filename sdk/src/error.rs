@@ -236,7 +236,7 @@ pub enum Error {
     },
 
     /// An answer did not decode.
-    #[error("could not decode {what} at {path}: near `{excerpt}`")]
+    #[error("could not decode {what} at {path}: {source} (near `{excerpt}`)")]
     #[non_exhaustive]
     Decode {
         /// What was decoded, e.g. `ContainerInspect answer`.

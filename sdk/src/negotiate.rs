@@ -144,7 +144,7 @@ pub(crate) async fn map_raw_error<E: ErrorBody>(
     match e {
         raw::Error::UnexpectedResponse(response) => {
             let status = response.status().as_u16();
-            let body = response.bytes().await.unwrap_or_default();
+            let body = error_body(response).await;
             let message = serde_json::from_slice::<serde_json::Value>(&body)
                 .ok()
                 .and_then(|v| {
@@ -163,6 +163,25 @@ pub(crate) async fn map_raw_error<E: ErrorBody>(
             }
         }
     }
+}
+
+/// The most of an error answer's body that is read: engines' messages are
+/// a line or two; what is beyond is dropped with the connection.
+pub(crate) const ERROR_BODY_AT_MOST: usize = 64 << 10;
+
+/// An error answer's body, at most [`ERROR_BODY_AT_MOST`] bytes of it
+/// (what could be read: a failure to read the rest is not the error).
+async fn error_body(response: reqwest::Response) -> Vec<u8> {
+    let mut response = response;
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        let room = ERROR_BODY_AT_MOST - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= ERROR_BODY_AT_MOST {
+            break;
+        }
+    }
+    body
 }
 
 /// A status and message as an error; recognises the engine's "client

@@ -301,9 +301,9 @@ impl System<'_> {
     /// timeout: the engine measures while it answers.
     ///
     /// # Errors
-    /// [`Error::UnsupportedByVersion`](crate::Error::UnsupportedByVersion)
+    /// [`Error::UnsupportedByVersion`]
     /// for [`DataUsageOptions::only`] before API 1.42 (nothing is sent);
-    /// [`Error::Conflict`](crate::Error::Conflict) while another one runs.
+    /// [`Error::Conflict`] while another one runs.
     ///
     /// ```no_run
     /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
@@ -330,9 +330,9 @@ impl System<'_> {
     /// An item that does not decode is an error item; the stream goes on.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for a time
+    /// [`Error::InvalidInput`] for a time
     /// before 1970; the engine's refusal of a filter
-    /// ([`Error::InvalidArgument`](crate::Error::InvalidArgument)); later,
+    /// ([`Error::InvalidArgument`]); later,
     /// transport and decode errors as items.
     ///
     /// ```no_run

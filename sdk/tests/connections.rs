@@ -302,6 +302,8 @@ enum Act {
     AnswerThenLater(Vec<u8>, Vec<u8>),
     /// Reads the request and closes the connection without answering.
     Close,
+    /// Writes these bytes one at a time, each in its own write.
+    Trickle(Vec<u8>),
 }
 
 /// `(connection number, request number on it, request line) -> Act`.
@@ -425,6 +427,13 @@ fn scripted(script: impl Fn(usize, usize, &str) -> Act + Send + Sync + 'static) 
                             written.notify_one();
                         }
                         Act::Close => return,
+                        Act::Trickle(bytes) => {
+                            for b in bytes {
+                                let _ = conn.get_mut().write_all(&[b]).await;
+                                let _ = conn.get_mut().flush().await;
+                                tokio::task::yield_now().await;
+                            }
+                        }
                     }
                 }
             });
@@ -807,4 +816,69 @@ async fn own_http1_false_sends_everything_through_reqwest() {
             .to_string();
         assert_eq!(host_line.starts_with("Host:"), own, "{heads:?}");
     }
+}
+
+#[tokio::test]
+async fn an_answer_trickled_a_byte_at_a_time_is_read_whole() {
+    let engine = scripted(|_, _, _| Act::Trickle(inspect_answer("slow")));
+    let docker = pinned(&engine);
+    assert_eq!(inspect_id(&docker).await.unwrap(), "slow");
+    // Chunked too, a byte at a time.
+    let body = r#"{"Id":"chunky","Config":{"Tty":false}}"#;
+    let chunked = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{body}\r\n0\r\n\r\n",
+        body.len()
+    );
+    let engine = scripted(move |_, _, _| Act::Trickle(chunked.clone().into_bytes()));
+    assert_eq!(inspect_id(&pinned(&engine)).await.unwrap(), "chunky");
+}
+
+#[tokio::test]
+async fn a_huge_error_answer_is_read_only_to_its_limit() {
+    // 100 MiB of message: the client keeps 64 KiB of it.
+    let message = "x".repeat(100 << 20);
+    let body = format!(r#"{{"message":"{message}"}}"#);
+    let answer = with_head(
+        &format!(
+            "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: {}",
+            body.len()
+        ),
+        &body,
+    );
+    drop((message, body));
+    let engine = scripted(move |_, _, _| Act::AnswerAndClose(answer.clone()));
+    let e = pinned(&engine)
+        .containers()
+        .inspect("abc")
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), Some(500));
+    let text = e.engine_message().unwrap_or_default();
+    assert!(text.len() < 70 << 10, "{} bytes kept", text.len());
+    assert!(
+        text.ends_with("(the engine's message was cut at 64 KiB)"),
+        "{}",
+        &text[text.len() - 80..]
+    );
+}
+
+#[tokio::test]
+async fn a_json_answer_larger_than_the_limit_is_refused_without_reading_it() {
+    // Declared as 1 GiB; the engine then sends a few bytes and waits.
+    let answer = with_head(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1073741824",
+        r#"{"Id":"#,
+    );
+    let engine = scripted(move |_, _, _| Act::AnswerAndStopReading(answer.clone()));
+    let outcome = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        pinned(&engine).containers().inspect("abc"),
+    )
+    .await
+    .expect("refused at once, not read");
+    let e = outcome.unwrap_err();
+    assert!(
+        matches!(&e, Error::Decode { .. }) && e.to_string().contains("larger than 256 MiB"),
+        "{e}"
+    );
 }

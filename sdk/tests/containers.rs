@@ -1025,3 +1025,44 @@ async fn export_and_resize_and_prune_what_we_made() {
         .unwrap_err()
         .is_not_found());
 }
+
+#[tokio::test]
+async fn mounts_from_the_types_helper() {
+    use docker_engine::types::Mount;
+    let Some(docker) = docker().await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("f"), "host file\n").unwrap();
+    let (_name, s) = spec("sdk-mounts");
+    let s = s
+        .mount(Mount::tmpfs("/scratch").tmpfs_size(1 << 20))
+        .mount(
+            format!("{}:/host:ro", dir.path().display())
+                .parse::<Mount>()
+                .unwrap(),
+        )
+        .cmd([
+            "sh",
+            "-c",
+            "cat /host/f; grep -c ' /scratch tmpfs' /proc/mounts; touch /host/x 2>/dev/null || echo read-only",
+        ]);
+    let out = docker
+        .containers()
+        .run(&s, &RunOptions::default().remove(true))
+        .await
+        .unwrap();
+    assert_eq!(
+        (out.exit_code, String::from_utf8_lossy(&out.stdout).as_ref()),
+        (0, "host file\n1\nread-only\n")
+    );
+    // Options of another mount type never reach the engine.
+    let (_name, bad) = spec("sdk-mounts-bad");
+    let e = docker
+        .containers()
+        .create(&bad.mount(Mount::bind("/tmp", "/t").no_copy(true)))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, docker_engine::Error::InvalidInput { .. }),
+        "{e:?}"
+    );
+}

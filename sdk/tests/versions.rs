@@ -616,6 +616,192 @@ async fn newer_than_the_engine_is_refused_at_its_version() {
     );
 }
 
+/// Swarm fields above 1.25, on the main engine, which is in no swarm and
+/// never put in one: below its version each is refused without sending;
+/// at its version it is sent, and the engine answers that it is not a
+/// swarm manager (503). What the swarm engine reads at the boundary is in
+/// `swarm.rs` (jobs at 1.41, config templating at 1.37).
+#[tokio::test]
+async fn swarm_fields_are_refused_below_their_version() {
+    use docker_engine::configs::ConfigCreate;
+    use docker_engine::secrets::SecretCreate;
+    use docker_engine::services::{ListOptions, LogsOptions, ServiceCreate};
+    use docker_engine::types::{
+        ContainerSpec, DriverConfig, Placement, ServiceMode, TaskTemplate, Ulimit,
+    };
+    let service = |mode: ServiceMode| {
+        ServiceCreate::new(TaskTemplate::new(ContainerSpec::new(IMAGE)))
+            .name(unique("sdk-versions-svc"))
+            .mode(mode)
+    };
+    let job = service(ServiceMode::ReplicatedJob {
+        max_concurrent: 1,
+        total_completions: None,
+    });
+    let global_job = service(ServiceMode::GlobalJob);
+    let ulimits = ServiceCreate::new(TaskTemplate::new(
+        ContainerSpec::new(IMAGE).ulimit(Ulimit::new("nofile", 1, 2)),
+    ));
+    let max_replicas = ServiceCreate::new(
+        TaskTemplate::new(ContainerSpec::new(IMAGE))
+            .placement(Placement::default().max_replicas(1)),
+    );
+    let templated = ConfigCreate::new(unique("sdk-versions-cfg"), b"x".to_vec())
+        .templating(DriverConfig::new("golang"));
+    let driven = SecretCreate::new(unique("sdk-versions-secret"), b"x".to_vec())
+        .driver(DriverConfig::new("vault"));
+    let not_a_manager = |r: docker_engine::Result<()>, what: &str| match r {
+        Err(e) if e.status() == Some(503) => {}
+        other => panic!("{what}: expected the engine's 503 (sent), got {other:?}"),
+    };
+    let Some(below) = pinned(40).await else {
+        return;
+    };
+    let at = pinned(41).await.unwrap();
+    assert_refused(
+        below.services().create(&job).await,
+        "Mode.ReplicatedJob",
+        41,
+    );
+    not_a_manager(
+        at.services().create(&job).await.map(drop),
+        "replicated job at 1.41",
+    );
+    assert_refused(
+        below.services().create(&global_job).await,
+        "Mode.GlobalJob",
+        41,
+    );
+    not_a_manager(
+        at.services().create(&global_job).await.map(drop),
+        "global job at 1.41",
+    );
+    assert_refused(below.services().create(&ulimits).await, "Ulimits", 41);
+    not_a_manager(
+        at.services().create(&ulimits).await.map(drop),
+        "ulimits at 1.41",
+    );
+    let status = ListOptions::default().status(true);
+    assert_refused(below.services().list(&status).await, "status", 41);
+    not_a_manager(
+        at.services().list(&status).await.map(drop),
+        "status at 1.41",
+    );
+
+    let below = pinned(39).await.unwrap();
+    let at = pinned(40).await.unwrap();
+    assert_refused(
+        below.services().create(&max_replicas).await,
+        "Placement.MaxReplicas",
+        40,
+    );
+    not_a_manager(
+        at.services().create(&max_replicas).await.map(drop),
+        "max replicas at 1.40",
+    );
+
+    let below = pinned(36).await.unwrap();
+    let at = pinned(37).await.unwrap();
+    assert_refused(below.configs().create(&templated).await, "Templating", 37);
+    not_a_manager(
+        at.configs().create(&templated).await.map(drop),
+        "templating at 1.37",
+    );
+
+    let below = pinned(30).await.unwrap();
+    let at = pinned(31).await.unwrap();
+    assert_refused(below.secrets().create(&driven).await, "Driver", 31);
+    not_a_manager(
+        at.secrets().create(&driven).await.map(drop),
+        "a secret driver at 1.31",
+    );
+
+    let below = pinned(29).await.unwrap();
+    let at = pinned(30).await.unwrap();
+    let plain = ConfigCreate::new(unique("sdk-versions-cfg"), b"x".to_vec());
+    assert_refused(below.configs().create(&plain).await, "ConfigCreate", 30);
+    not_a_manager(
+        at.configs().create(&plain).await.map(drop),
+        "configs at 1.30",
+    );
+
+    let below = pinned(28).await.unwrap();
+    let at = pinned(29).await.unwrap();
+    assert_refused(
+        below
+            .tasks()
+            .logs("sdk-versions-task", &LogsOptions::default())
+            .await
+            .map(drop),
+        "TaskLogs",
+        29,
+    );
+    not_a_manager(
+        at.tasks()
+            .logs("sdk-versions-task", &LogsOptions::default())
+            .await
+            .map(drop),
+        "task logs at 1.29",
+    );
+}
+
+/// Swarm init's newer fields are refused below their version before
+/// anything is sent: checked against a socket nothing listens on (a
+/// request that went out would be a transport error), so that no test
+/// can ever put the main engine in swarm mode.
+#[tokio::test]
+async fn swarm_init_fields_are_refused_unsent() {
+    use docker_engine::swarm::InitOptions;
+    let dir = tempfile::tempdir().unwrap();
+    let dead = |minor| {
+        Docker::builder()
+            .host(&format!("unix://{}/none.sock", dir.path().display()))
+            .unwrap()
+            .version(VersionSetting::Fixed(ApiVersion::new(1, minor)))
+            .build()
+            .unwrap()
+    };
+    assert_refused(
+        dead(39)
+            .swarm()
+            .init(&InitOptions::default().data_path_port(4790u32))
+            .await,
+        "DataPathPort",
+        40,
+    );
+    assert_refused(
+        dead(38)
+            .swarm()
+            .init(&InitOptions::default().default_addr_pool("10.9.0.0/16"))
+            .await,
+        "DefaultAddrPool",
+        39,
+    );
+    assert_refused(
+        dead(38)
+            .swarm()
+            .init(&InitOptions::default().subnet_size(26u32))
+            .await,
+        "DefaultAddrPool",
+        39,
+    );
+    assert_refused(
+        dead(29)
+            .swarm()
+            .init(&InitOptions::default().data_path_addr("10.0.0.1"))
+            .await,
+        "DataPathAddr",
+        30,
+    );
+    // At the version, it is sent (and finds no engine).
+    let sent = dead(40)
+        .swarm()
+        .init(&InitOptions::default().data_path_port(4790u32))
+        .await
+        .unwrap_err();
+    assert!(matches!(sent, Error::Transport { .. }), "{sent:?}");
+}
+
 #[tokio::test]
 async fn network_inspect_verbose_from_1_28_and_scope_from_1_31() {
     use docker_engine::networks::InspectOptions;

@@ -70,6 +70,9 @@ fn answer(method: &str, path: &str, api: &str) -> (String, String, Vec<u8>) {
             b"OK".to_vec(),
         );
     }
+    if let Some(a) = swarm_answer(method, p) {
+        return a;
+    }
     match (method, p) {
         // Networks, volumes, plugins, events, data usage.
         ("GET", "networks") | ("GET", "plugins") | ("GET", "plugins/privileges") => {
@@ -141,6 +144,56 @@ fn answer(method: &str, path: &str, api: &str) -> (String, String, Vec<u8>) {
         }
         ("POST", _) | ("DELETE", _) => ("204 No Content".into(), String::new(), Vec::new()),
         _ => json("404 Not Found", r#"{"message":"no such thing"}"#),
+    }
+}
+
+/// The fake engine's answers for the swarm areas (`p` without the version).
+fn swarm_answer(method: &str, p: &str) -> Option<(String, String, Vec<u8>)> {
+    let json = |status: &str, body: &str| {
+        Some((
+            status.to_string(),
+            "Content-Type: application/json\r\n".to_string(),
+            body.as_bytes().to_vec(),
+        ))
+    };
+    let empty = || Some(("200 OK".to_string(), String::new(), Vec::new()));
+    let area = p.split('/').next().unwrap_or_default();
+    if !matches!(
+        area,
+        "swarm" | "nodes" | "services" | "tasks" | "secrets" | "configs"
+    ) || p.ends_with("/logs")
+    {
+        return None;
+    }
+    let one = p.contains('/');
+    match (method, area, one) {
+        ("GET", "swarm", false) => json(
+            "200 OK",
+            r#"{"ID":"sw","Version":{"Index":7},"Spec":{"Name":"default"}}"#,
+        ),
+        ("GET", "swarm", true) => json("200 OK", r#"{"UnlockKey":"SWMKEY-1-k"}"#),
+        ("POST", "swarm", _) if p == "swarm/init" => json("200 OK", r#""node1""#),
+        ("POST", "swarm", _) => empty(),
+        ("GET", _, false) => json("200 OK", "[]"),
+        ("GET", "services", true) => json(
+            "200 OK",
+            r#"{"ID":"s1","Version":{"Index":7},"Spec":{"Name":"web","TaskTemplate":{"ContainerSpec":{"Image":"busybox"}}}}"#,
+        ),
+        ("GET", "nodes", true) => json(
+            "200 OK",
+            r#"{"ID":"n1","Version":{"Index":7},"Spec":{"Role":"worker","Availability":"active"}}"#,
+        ),
+        ("GET", "secrets" | "configs", true) => json(
+            "200 OK",
+            r#"{"ID":"x1","Version":{"Index":7},"Spec":{"Name":"s","Labels":{"old":"1"},"Templating":{"Name":"golang"}}}"#,
+        ),
+        ("GET", "tasks", true) => json("200 OK", r#"{"ID":"t1"}"#),
+        ("POST", "services", _) if p == "services/create" => json("201 Created", r#"{"ID":"s1"}"#),
+        ("POST", _, _) if p.ends_with("/create") => json("201 Created", r#"{"ID":"x1"}"#),
+        ("POST", "services", _) => json("200 OK", r#"{"Warnings":[]}"#),
+        ("POST", _, _) => empty(),
+        ("DELETE", "nodes" | "services", _) => empty(),
+        _ => None,
     }
 }
 
@@ -2627,4 +2680,608 @@ async fn commit_sends_its_config_and_newer_image_options_are_refused_unsent() {
         .unwrap_err();
     assert!(matches!(err, Error::UnsupportedByVersion { .. }), "{err:?}");
     assert!(taken(&log).is_empty());
+}
+
+/// The request `f` sent to `method path` (`path` without the version),
+/// after any reads it made first.
+async fn sent_to(docker: &Docker, log: &Log, f: Call, method: &str, path: &str) -> Seen {
+    f(docker)
+        .await
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    let seen = taken(log);
+    let mut matching: Vec<Seen> = seen
+        .iter()
+        .filter(|s| s.method == method && s.path == format!("/v1.44{path}"))
+        .cloned()
+        .collect();
+    assert_eq!(matching.len(), 1, "{method} {path}: {seen:#?}");
+    matching.pop().unwrap()
+}
+
+#[tokio::test]
+async fn swarm_area_options_have_exactly_their_effect_on_the_query() {
+    use docker_engine::services::{
+        InspectOptions, ListOptions as ServiceList, LogsOptions as ServiceLogs,
+        UpdateOptions as ServiceUpdate,
+    };
+    use docker_engine::swarm::{LeaveOptions, UpdateOptions as SwarmUpdate};
+    let (host, log) = fake_engine("1.44").await;
+    let docker = client(&host, Some((1, 44)));
+    type Row = (
+        &'static str,
+        Call,
+        &'static str,
+        &'static str,
+        Vec<(&'static str, &'static str)>,
+    );
+    let rows: Vec<Row> = vec![
+        (
+            "leave",
+            call!(|d| d.swarm().leave(&LeaveOptions::default())),
+            "POST",
+            "/swarm/leave",
+            vec![],
+        ),
+        (
+            "leave force",
+            call!(|d| d.swarm().leave(&LeaveOptions::default().force(true))),
+            "POST",
+            "/swarm/leave",
+            vec![("force", "true")],
+        ),
+        (
+            "swarm update",
+            call!(|d| d.swarm().update(
+                7,
+                &docker_engine::types::SwarmSpec::default(),
+                &SwarmUpdate::default()
+            )),
+            "POST",
+            "/swarm/update",
+            vec![("version", "7")],
+        ),
+        (
+            "rotate worker",
+            call!(|d| d.swarm().update(
+                7,
+                &docker_engine::types::SwarmSpec::default(),
+                &SwarmUpdate::default().rotate_worker_token(true)
+            )),
+            "POST",
+            "/swarm/update",
+            vec![("version", "7"), ("rotateWorkerToken", "true")],
+        ),
+        (
+            "rotate manager",
+            call!(|d| d.swarm().update(
+                7,
+                &docker_engine::types::SwarmSpec::default(),
+                &SwarmUpdate::default().rotate_manager_token(true)
+            )),
+            "POST",
+            "/swarm/update",
+            vec![("version", "7"), ("rotateManagerToken", "true")],
+        ),
+        (
+            "rotate unlock key",
+            call!(|d| d.swarm().update(
+                7,
+                &docker_engine::types::SwarmSpec::default(),
+                &SwarmUpdate::default().rotate_manager_unlock_key(true)
+            )),
+            "POST",
+            "/swarm/update",
+            vec![("version", "7"), ("rotateManagerUnlockKey", "true")],
+        ),
+        (
+            "autolock reads the version",
+            call!(|d| d.swarm().autolock(true)),
+            "POST",
+            "/swarm/update",
+            vec![("version", "7")],
+        ),
+        (
+            "node list",
+            call!(|d| d
+                .nodes()
+                .list(&docker_engine::nodes::ListOptions::default())),
+            "GET",
+            "/nodes",
+            vec![],
+        ),
+        (
+            "node filters",
+            call!(|d| d.nodes().list(
+                &docker_engine::nodes::ListOptions::default()
+                    .id("n")
+                    .label("l")
+                    .node_label("z=a")
+                    .membership("accepted")
+                    .name("w")
+                    .role("worker")
+            )),
+            "GET",
+            "/nodes",
+            vec![(
+                "filters",
+                r#"{"id":["n"],"label":["l"],"membership":["accepted"],"name":["w"],"node.label":["z=a"],"role":["worker"]}"#,
+            )],
+        ),
+        (
+            "node remove",
+            call!(|d| d
+                .nodes()
+                .remove("n1", &docker_engine::nodes::RemoveOptions::default())),
+            "DELETE",
+            "/nodes/n1",
+            vec![],
+        ),
+        (
+            "node remove force",
+            call!(|d| d.nodes().remove(
+                "n1",
+                &docker_engine::nodes::RemoveOptions::default().force(true)
+            )),
+            "DELETE",
+            "/nodes/n1",
+            vec![("force", "true")],
+        ),
+        (
+            "node update",
+            call!(|d| d.nodes().update("n1", 3, &Default::default())),
+            "POST",
+            "/nodes/n1/update",
+            vec![("version", "3")],
+        ),
+        (
+            "node update_with",
+            call!(|d| d.nodes().update_with("n1", |_| {})),
+            "POST",
+            "/nodes/n1/update",
+            vec![("version", "7")],
+        ),
+        (
+            "service list",
+            call!(|d| d.services().list(&ServiceList::default())),
+            "GET",
+            "/services",
+            vec![],
+        ),
+        (
+            "service list status",
+            call!(|d| d.services().list(&ServiceList::default().status(true))),
+            "GET",
+            "/services",
+            vec![("status", "true")],
+        ),
+        (
+            "service filters",
+            call!(|d| d.services().list(
+                &ServiceList::default()
+                    .id("i")
+                    .label("l")
+                    .mode("global")
+                    .name("n")
+            )),
+            "GET",
+            "/services",
+            vec![(
+                "filters",
+                r#"{"id":["i"],"label":["l"],"mode":["global"],"name":["n"]}"#,
+            )],
+        ),
+        (
+            "service inspect",
+            call!(|d| d.services().inspect("s1", &InspectOptions::default())),
+            "GET",
+            "/services/s1",
+            vec![],
+        ),
+        (
+            "service inspect defaults",
+            call!(|d| d
+                .services()
+                .inspect("s1", &InspectOptions::default().insert_defaults(true))),
+            "GET",
+            "/services/s1",
+            vec![("insertDefaults", "true")],
+        ),
+        (
+            "service update",
+            call!(|d| d
+                .services()
+                .update("s1", 5, &Default::default(), &ServiceUpdate::default())),
+            "POST",
+            "/services/s1/update",
+            vec![("version", "5")],
+        ),
+        (
+            "service update auth from",
+            call!(|d| d.services().update(
+                "s1",
+                5,
+                &Default::default(),
+                &ServiceUpdate::default().registry_auth_from(
+                    docker_engine::models::ServiceUpdateRegistryAuthFrom::PreviousSpec
+                )
+            )),
+            "POST",
+            "/services/s1/update",
+            vec![("version", "5"), ("registryAuthFrom", "previous-spec")],
+        ),
+        (
+            "service update_with",
+            call!(|d| d
+                .services()
+                .update_with("s1", &ServiceUpdate::default(), |_| Ok(()))),
+            "POST",
+            "/services/s1/update",
+            vec![("version", "7")],
+        ),
+        (
+            "service rollback",
+            call!(|d| d.services().rollback("s1")),
+            "POST",
+            "/services/s1/update",
+            vec![("version", "7"), ("rollback", "previous")],
+        ),
+        (
+            "service logs",
+            call!(|d| d.services().logs("s1", &ServiceLogs::default())),
+            "GET",
+            "/services/s1/logs",
+            vec![("stdout", "true"), ("stderr", "true")],
+        ),
+        (
+            "service logs all",
+            call!(|d| d.services().logs(
+                "s1",
+                &ServiceLogs::default()
+                    .follow(true)
+                    .since(5)
+                    .timestamps(true)
+                    .details(true)
+                    .tail(3)
+                    .stderr(false)
+            )),
+            "GET",
+            "/services/s1/logs",
+            vec![
+                ("stdout", "true"),
+                ("follow", "true"),
+                ("since", "5"),
+                ("timestamps", "true"),
+                ("details", "true"),
+                ("tail", "3"),
+            ],
+        ),
+        (
+            "task list",
+            call!(|d| d
+                .tasks()
+                .list(&docker_engine::tasks::ListOptions::default())),
+            "GET",
+            "/tasks",
+            vec![],
+        ),
+        (
+            "task filters",
+            call!(|d| d.tasks().list(
+                &docker_engine::tasks::ListOptions::default()
+                    .desired_state("running")
+                    .service("s")
+                    .node("n")
+                    .label("l")
+                    .name("s.1")
+                    .id("t")
+            )),
+            "GET",
+            "/tasks",
+            vec![(
+                "filters",
+                r#"{"desired-state":["running"],"id":["t"],"label":["l"],"name":["s.1"],"node":["n"],"service":["s"]}"#,
+            )],
+        ),
+        (
+            "task logs",
+            call!(|d| d
+                .tasks()
+                .logs("t1", &ServiceLogs::default().stdout(false).tail(1))),
+            "GET",
+            "/tasks/t1/logs",
+            vec![("stderr", "true"), ("tail", "1")],
+        ),
+        (
+            "secret list",
+            call!(|d| d.secrets().list(
+                &docker_engine::secrets::ListOptions::default()
+                    .id("i")
+                    .label("l")
+                    .name("n")
+                    .names("exact")
+            )),
+            "GET",
+            "/secrets",
+            vec![(
+                "filters",
+                r#"{"id":["i"],"label":["l"],"name":["n"],"names":["exact"]}"#,
+            )],
+        ),
+        (
+            "secret update",
+            call!(|d| d.secrets().update("x1", 9, [("a", "b")])),
+            "POST",
+            "/secrets/x1/update",
+            vec![("version", "9")],
+        ),
+        (
+            "config list",
+            call!(|d| d
+                .configs()
+                .list(&docker_engine::configs::ListOptions::default().label("l"))),
+            "GET",
+            "/configs",
+            vec![("filters", r#"{"label":["l"]}"#)],
+        ),
+        (
+            "config update",
+            call!(|d| d.configs().update("x1", 9, [("a", "b")])),
+            "POST",
+            "/configs/x1/update",
+            vec![("version", "9")],
+        ),
+    ];
+    for (what, f, method, path, expected) in rows {
+        let req = sent_to(&docker, &log, f, method, path).await;
+        assert_eq!(req.query, query(&expected), "{what}");
+    }
+}
+
+#[tokio::test]
+async fn swarm_area_bodies_carry_exactly_what_was_set() {
+    use docker_engine::services::ServiceCreate;
+    use docker_engine::swarm::{InitOptions, JoinOptions};
+    use docker_engine::types::{ContainerSpec, SwarmSpec, TaskTemplate};
+    use serde_json::json;
+    let (host, log) = fake_engine("1.44").await;
+    let docker = client(&host, Some((1, 44)));
+    let body = |req: Seen| serde_json::from_slice::<serde_json::Value>(&req.body).unwrap();
+    // Init: docker-py's listen address; a pool gets size 24, a size the
+    // default pool.
+    let init = |f: Call| sent_to(&docker, &log, f, "POST", "/swarm/init");
+    assert_eq!(
+        body(init(call!(|d| d.swarm().init(&InitOptions::default()))).await),
+        json!({"ListenAddr": "0.0.0.0:2377"})
+    );
+    assert_eq!(
+        body(
+            init(call!(|d| d.swarm().init(
+                &InitOptions::default().default_addr_pool("10.9.0.0/16")
+            )))
+            .await
+        ),
+        json!({"ListenAddr": "0.0.0.0:2377", "DefaultAddrPool": ["10.9.0.0/16"], "SubnetSize": 24})
+    );
+    assert_eq!(
+        body(
+            init(call!(|d| d
+                .swarm()
+                .init(&InitOptions::default().subnet_size(28u32))))
+            .await
+        ),
+        json!({"ListenAddr": "0.0.0.0:2377", "DefaultAddrPool": ["10.0.0.0/8"], "SubnetSize": 28})
+    );
+    assert_eq!(
+        body(
+            init(call!(|d| d.swarm().init(
+                &InitOptions::default()
+                    .force_new_cluster(true)
+                    .data_path_addr("10.0.0.1")
+                    .spec(SwarmSpec::default().autolock_managers(true))
+            )))
+            .await
+        ),
+        json!({"ListenAddr": "0.0.0.0:2377", "ForceNewCluster": true, "DataPathAddr": "10.0.0.1", "Spec": {"EncryptionConfig": {"AutoLockManagers": true}}})
+    );
+    let join = sent_to(
+        &docker,
+        &log,
+        call!(|d| d.swarm().join(
+            &["10.0.0.5:2377"],
+            "SWMTKN-1-x",
+            &JoinOptions::default().advertise_addr("10.0.0.6")
+        )),
+        "POST",
+        "/swarm/join",
+    )
+    .await;
+    assert_eq!(
+        body(join),
+        json!({"RemoteAddrs": ["10.0.0.5:2377"], "JoinToken": "SWMTKN-1-x", "ListenAddr": "0.0.0.0:2377", "AdvertiseAddr": "10.0.0.6"})
+    );
+    let unlock = sent_to(
+        &docker,
+        &log,
+        call!(|d| d.swarm().unlock("SWMKEY-1-k")),
+        "POST",
+        "/swarm/unlock",
+    )
+    .await;
+    assert_eq!(body(unlock), json!({"UnlockKey": "SWMKEY-1-k"}));
+    // Autolock: the current spec with the flag set.
+    let autolock = sent_to(
+        &docker,
+        &log,
+        call!(|d| d.swarm().autolock(true)),
+        "POST",
+        "/swarm/update",
+    )
+    .await;
+    assert_eq!(
+        body(autolock),
+        json!({"Name": "default", "EncryptionConfig": {"AutoLockManagers": true}})
+    );
+    // Update with the helpers: the current spec, changed by the closure.
+    let update = sent_to(
+        &docker,
+        &log,
+        call!(
+            |d| d.services().update_with("s1", &Default::default(), |spec| {
+                spec.labels
+                    .get_or_insert_with(Default::default)
+                    .insert("k".into(), "v".into());
+                Ok(())
+            })
+        ),
+        "POST",
+        "/services/s1/update",
+    )
+    .await;
+    assert_eq!(
+        body(update),
+        json!({"Name": "web", "Labels": {"k": "v"}, "TaskTemplate": {"ContainerSpec": {"Image": "busybox"}}})
+    );
+    let forced = sent_to(
+        &docker,
+        &log,
+        call!(|d| d.services().force_update("s1")),
+        "POST",
+        "/services/s1/update",
+    )
+    .await;
+    assert_eq!(body(forced)["TaskTemplate"]["ForceUpdate"], json!(1));
+    let create = sent_to(
+        &docker,
+        &log,
+        call!(|d| d
+            .services()
+            .create(&ServiceCreate::new(TaskTemplate::new(ContainerSpec::new(
+                "busybox"
+            ))))),
+        "POST",
+        "/services/create",
+    )
+    .await;
+    assert_eq!(
+        body(create),
+        json!({"TaskTemplate": {"ContainerSpec": {"Image": "busybox"}}})
+    );
+    // Secret and config updates: the name and templating kept, the labels
+    // replaced, no data.
+    let s = sent_to(
+        &docker,
+        &log,
+        call!(|d| d.secrets().update("x1", 9, [("a", "b")])),
+        "POST",
+        "/secrets/x1/update",
+    )
+    .await;
+    assert_eq!(
+        body(s),
+        json!({"Name": "s", "Labels": {"a": "b"}, "Templating": {"Name": "golang"}})
+    );
+    let c = sent_to(
+        &docker,
+        &log,
+        call!(|d| d.configs().update("x1", 9, [("a", "b")])),
+        "POST",
+        "/configs/x1/update",
+    )
+    .await;
+    assert_eq!(
+        body(c),
+        json!({"Name": "s", "Labels": {"a": "b"}, "Templating": {"Name": "golang"}})
+    );
+    let n = sent_to(
+        &docker,
+        &log,
+        call!(|d| d.nodes().update_with("n1", |spec| {
+            spec.availability = Some("drain".into());
+        })),
+        "POST",
+        "/nodes/n1/update",
+    )
+    .await;
+    assert_eq!(body(n), json!({"Role": "worker", "Availability": "drain"}));
+    // Registry credentials in X-Registry-Auth, only when given.
+    let header = |req: &Seen| {
+        req.headers
+            .iter()
+            .find(|(k, _)| k == "x-registry-auth")
+            .map(|(_, v)| v.clone())
+    };
+    let auth = docker_engine::RegistryAuth::new("u", "p").server_address("127.0.0.1:25001");
+    let with_auth = sent_to(
+        &docker,
+        &log,
+        call!(|d| d.services().create(
+            &ServiceCreate::new(TaskTemplate::new(ContainerSpec::new("busybox"))).registry_auth(
+                docker_engine::RegistryAuth::new("u", "p").server_address("127.0.0.1:25001")
+            )
+        )),
+        "POST",
+        "/services/create",
+    )
+    .await;
+    assert_eq!(header(&with_auth), Some(auth.header_value()));
+    let without = sent_to(
+        &docker,
+        &log,
+        call!(|d| d
+            .services()
+            .create(&ServiceCreate::new(TaskTemplate::new(ContainerSpec::new(
+                "busybox"
+            ))))),
+        "POST",
+        "/services/create",
+    )
+    .await;
+    assert_eq!(header(&without), None);
+    let update_auth = sent_to(
+        &docker,
+        &log,
+        call!(|d| d.services().update_with(
+            "s1",
+            &docker_engine::services::UpdateOptions::default().registry_auth(
+                docker_engine::RegistryAuth::new("u", "p").server_address("127.0.0.1:25001")
+            ),
+            |_| Ok(())
+        )),
+        "POST",
+        "/services/s1/update",
+    )
+    .await;
+    assert_eq!(header(&update_auth), Some(auth.header_value()));
+    assert_eq!(header(&forced_again(&docker, &log).await), None);
+    // Bad input leaves nothing on the wire.
+    let big = docker
+        .secrets()
+        .create(&docker_engine::secrets::SecretCreate::new(
+            "big",
+            vec![0; 600 * 1024],
+        ))
+        .await
+        .unwrap_err();
+    assert!(matches!(big, Error::InvalidInput { .. }), "{big:?}");
+    let port = docker
+        .services()
+        .create(
+            &ServiceCreate::new(TaskTemplate::new(ContainerSpec::new("busybox")))
+                .endpoint_spec(docker_engine::types::EndpointSpec::default().port(70000, 80)),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(port, Error::InvalidInput { .. }), "{port:?}");
+    assert!(taken(&log).is_empty(), "nothing sent for bad input");
+}
+
+async fn forced_again(docker: &Docker, log: &Log) -> Seen {
+    sent_to(
+        docker,
+        log,
+        call!(|d| d.services().force_update("s1")),
+        "POST",
+        "/services/s1/update",
+    )
+    .await
 }

@@ -19,6 +19,16 @@
 # DOCKER_ENGINE_RS_REGISTRY (open, host:port), DOCKER_ENGINE_RS_REGISTRY_AUTH
 # (basic auth, host:port), DOCKER_ENGINE_RS_REGISTRY_USER,
 # DOCKER_ENGINE_RS_REGISTRY_PASSWORD.
+# - two more dockerds for the swarm tests (never the main engine in swarm
+#   mode), each with its own socket, pid file, data-root, exec-root and
+#   bridge (dre-sw0-TAG, dre-sw1-TAG, TAG from the state directory;
+#   docker_gwbridge made on each with its own interface, dre-gw0/1-TAG,
+#   before any swarm exists), --iptables=false,
+#   the test image loaded. They start in no swarm: the tests init, join and
+#   leave. Exports DOCKER_ENGINE_RS_SWARM_HOST, DOCKER_ENGINE_RS_SWARM2_HOST
+#   and DOCKER_ENGINE_RS_SWARM_RESTART, DOCKER_ENGINE_RS_SWARM2_RESTART
+#   (scripts that restart each, by its pid file: for the autolock test,
+#   and to recover an engine whose leave hangs).
 # tests/engine/stop.sh stops what this script started (by pid file only).
 #
 # Order: the engine DOCKER_HOST names, else the default socket, else (as root
@@ -190,8 +200,81 @@ SSHC
   echo "export DOCKER_ENGINE_RS_SSH_PROGRAM=$d/ssh"
 }
 
-REGISTRY_PORT="${REGISTRY_PORT:-25000}"
-REGISTRY_AUTH_PORT="${REGISTRY_AUTH_PORT:-25001}"
+# A swarm engine: $1 name (swarm, swarm2), $2 bridge, $3 bridge address,
+# $4 docker_gwbridge interface, $5 its subnet. Its start command goes into
+# $d/run.sh (also what restart.sh runs after stopping it by pid file).
+start_swarm_engine() {
+  local name="$1" br="$2" addr="$3" gw="$4" gwnet="$5"
+  local d="$STATE_DIR/$name" sock="$STATE_DIR/$name/docker.sock"
+  mkdir -p "$d/data" "$d/exec"
+  if ! ip link show "$br" >/dev/null 2>&1; then
+    ip link add "$br" type bridge
+    ip addr add "$addr" dev "$br"
+  fi
+  ip link set "$br" up
+  cat >"$d/run.sh" <<RUN
+#!/bin/sh
+# Starts the $name test engine (made by tests/engine/setup.sh).
+nohup dockerd -H "unix://$sock" --data-root "$d/data" --exec-root "$d/exec" \\
+  --pidfile "$d/dockerd.pid" --bridge "$br" --iptables=false --ip-masq=false \\
+  >>"$d/dockerd.log" 2>&1 </dev/null &
+for _ in \$(seq 1 60); do
+  DOCKER_HOST="unix://$sock" timeout 10 docker version >/dev/null 2>&1 && exit 0
+  sleep 1
+done
+echo "the $name engine did not come up" >&2; tail -20 "$d/dockerd.log" >&2; exit 1
+RUN
+  cat >"$d/restart.sh" <<RESTART
+#!/bin/sh
+# Stops the $name test engine by its pid file and starts it again.
+pid="\$(cat "$d/dockerd.pid" 2>/dev/null)"
+if [ -n "\$pid" ] && kill -0 "\$pid" 2>/dev/null; then
+  kill "\$pid"
+  # dockerd may take its shutdown timeout (15 s) and more; it removes its
+  # pid file last.
+  for _ in \$(seq 1 180); do
+    kill -0 "\$pid" 2>/dev/null || [ -f "$d/dockerd.pid" ] || break
+    sleep 0.5
+  done
+fi
+exec "$d/run.sh"
+RESTART
+  chmod +x "$d/run.sh" "$d/restart.sh"
+  if ! answers "unix://$sock"; then
+    log "starting the $name engine on $sock (log: $d/dockerd.log)"
+    "$d/run.sh" || return 1
+  fi
+  local h="unix://$sock"
+  if ! DOCKER_HOST="$h" docker network inspect docker_gwbridge >/dev/null 2>&1; then
+    DOCKER_HOST="$h" docker network create --subnet "$gwnet" \
+      -o com.docker.network.bridge.name="$gw" \
+      -o com.docker.network.bridge.enable_icc=false \
+      -o com.docker.network.bridge.enable_ip_masquerade=false \
+      docker_gwbridge >/dev/null
+  fi
+  if ! DOCKER_HOST="$h" docker image inspect "$TEST_IMAGE" >/dev/null 2>&1; then
+    docker save "$TEST_IMAGE" | DOCKER_HOST="$h" docker load -q >&2
+  fi
+  echo "$h"
+}
+
+start_swarm_engines() {
+  local h1 h2 tag n
+  command -v ip >/dev/null 2>&1 || need_pkg ip iproute2
+  # Bridge names and subnets of this state directory's engines, so that two
+  # setups on one machine (a CI run beside a session's) never share one.
+  tag="$(printf '%s' "$STATE_DIR" | sha256sum | cut -c1-4)"
+  n=$(( (16#$tag % 60) * 4 ))
+  h1="$(start_swarm_engine swarm "dre-sw0-$tag" "172.30.$n.1/24" "dre-gw0-$tag" "172.30.$((n + 2)).0/24")" || return 1
+  echo "export DOCKER_ENGINE_RS_SWARM_HOST=$h1"
+  echo "export DOCKER_ENGINE_RS_SWARM_RESTART=$STATE_DIR/swarm/restart.sh"
+  h2="$(start_swarm_engine swarm2 "dre-sw1-$tag" "172.30.$((n + 1)).1/24" "dre-gw1-$tag" "172.30.$((n + 3)).0/24")" || return 0
+  echo "export DOCKER_ENGINE_RS_SWARM2_HOST=$h2"
+  echo "export DOCKER_ENGINE_RS_SWARM2_RESTART=$STATE_DIR/swarm2/restart.sh"
+}
+
+REGISTRY_PORT="${DRE_REGISTRY_PORT:-25000}"
+REGISTRY_AUTH_PORT="${DRE_REGISTRY_AUTH_PORT:-25001}"
 REGISTRY_USER=docker-engine-rs
 REGISTRY_PASSWORD=registry-test-password
 
@@ -222,7 +305,10 @@ start_registry() { # $1: name, $2: port, $3: "auth" or ""
       fi
     } >"$d/config.yml"
     log "starting the $1 registry on 127.0.0.1:$2 (log: $d/registry.log)"
-    nohup docker-registry serve "$d/config.yml" >"$d/registry.log" 2>&1 </dev/null &
+    # The registry reads REGISTRY_* variables as configuration: none of
+    # the caller's may leak into it.
+    nohup env $(env | awk -F= '/^REGISTRY_/ {printf "-u %s ", $1}') \
+      docker-registry serve "$d/config.yml" >"$d/registry.log" 2>&1 </dev/null &
     echo $! >"$d/registry.pid"
     for _ in $(seq 1 30); do registry_answers "$2" && break; sleep 0.5; done
     registry_answers "$2" || { log "the $1 registry did not come up:"; tail -20 "$d/registry.log" >&2; return 1; }
@@ -243,6 +329,7 @@ if [ "$(id -u)" = 0 ] && [ "${ENGINE_EXTRAS:-1}" = 1 ]; then
   start_tls_engine || log "no TLS engine: the TLS tests will not run"
   start_sshd || log "no sshd: the ssh tests will not run"
   start_registries || log "no registries: the registry tests will not run"
+  start_swarm_engines || log "no swarm engine: the swarm tests will not run"
 elif [ "${ENGINE_EXTRAS:-1}" = 1 ]; then
-  log "not root: no TLS engine and no sshd (the transport tests will skip outside CI)"
+  log "not root: no TLS engine, no sshd, no registries, no swarm engines (their tests will skip outside CI)"
 fi

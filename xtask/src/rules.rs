@@ -114,6 +114,13 @@ pub const RULES: &[Rule] = &[
         apply: one_success_response,
     },
     Rule {
+        name: "secret_and_config_create_answer_id",
+        reason: "SecretCreate and ConfigCreate answer `{\"ID\": ...}` (the Engine's SecretCreateResponse and ConfigCreateResponse), not IdResponse's `Id`; the descriptions before 1.36 said so",
+        versions: (36, 99),
+        kind: Kind::Fix,
+        apply: secret_and_config_create_answer_id,
+    },
+    Rule {
         name: "required_only_if_always_required",
         reason: "a field some version of a schema did not require may be omitted by that engine",
         versions: (28, 99),
@@ -789,6 +796,33 @@ fn one_success_response(spec: &mut Value, _: &Ctx) -> Result<usize> {
         let keep = with_body[0].clone();
         for code in success.iter().filter(|c| **c != keep) {
             responses.remove(code);
+            changed += 1;
+        }
+        Ok(())
+    })?;
+    Ok(changed)
+}
+
+fn secret_and_config_create_answer_id(spec: &mut Value, _: &Ctx) -> Result<usize> {
+    let mut changed = 0;
+    for_each_op(spec, |_, _, op| {
+        if !matches!(op_id(op), "SecretCreate" | "ConfigCreate") {
+            return Ok(());
+        }
+        let id = op_id(op).to_string();
+        let schema = op
+            .get_mut("responses")
+            .and_then(|r| r.pointer_mut("/201/content/application~1json/schema"))
+            .with_context(|| format!("{id}: no JSON 201 answer"))?;
+        let is_id_response = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .is_some_and(|r| r.ends_with("/IdResponse") || r.ends_with("/IDResponse"));
+        if is_id_response {
+            *schema = json!({
+                "type": "object",
+                "properties": { "ID": { "type": "string" } },
+            });
             changed += 1;
         }
         Ok(())

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use crate::error::{Error, Result};
 use crate::models;
 use crate::types::{
-    parse_bind, parse_bytes, parse_port_spec, split_command, Healthcheck, LogConfig, RestartPolicy,
+    parse_bind, parse_bytes, parse_port_spec, split_command, Healthcheck, LogConfig, Mount,
+    RestartPolicy,
 };
 use crate::versions::ApiVersion;
 
@@ -303,35 +304,26 @@ impl ContainerCreate {
 
     /// Where logs go.
     pub fn log_config(mut self, config: LogConfig) -> Self {
-        let (driver, options): (&str, HashMap<String, String>) = match config {
-            LogConfig::JsonFile { max_size, max_file } => {
-                let mut o = HashMap::new();
-                if let Some(s) = max_size {
-                    o.insert("max-size".to_string(), s);
-                }
-                if let Some(n) = max_file {
-                    o.insert("max-file".to_string(), n.to_string());
-                }
-                ("json-file", o)
-            }
-            LogConfig::Local => ("local", HashMap::new()),
-            LogConfig::None => ("none", HashMap::new()),
-            LogConfig::Driver { name, options } => {
-                let log = models::HostConfigLogConfig {
-                    type_: Some(name.as_str().into()),
-                    config: Some(options),
-                    ..Default::default()
-                };
-                self.host().log_config = Some(log);
-                return self;
-            }
-        };
+        let (driver, options) = config.driver_parts();
         self.host().log_config = Some(models::HostConfigLogConfig {
-            type_: Some(driver.into()),
-            config: (!options.is_empty()).then_some(options),
+            type_: Some(driver.as_str().into()),
+            config: options,
             ..Default::default()
         });
         self
+    }
+
+    /// Adds a mount (`HostConfig.Mounts`): a bind, a volume with its
+    /// options, a tmpfs (see [`Mount`]); checked when the container is
+    /// created.
+    pub fn mount(mut self, mount: Mount) -> Self {
+        match mount.build() {
+            Ok(m) => {
+                self.host().mounts.get_or_insert_with(Vec::new).push(m);
+                self
+            }
+            Err(e) => self.problem(Err(e)),
+        }
     }
 
     /// A health check.

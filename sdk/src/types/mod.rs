@@ -9,7 +9,44 @@
 //! - [`RestartPolicy`], [`LogConfig`], [`Healthcheck`];
 //! - networks: [`IPAMConfig`] and [`IPAMPool`] (address management),
 //!   [`EndpointConfig`] (a container's endpoint on a network), checked
-//!   before sending.
+//!   before sending;
+//! - swarm, services and their tasks (docker-py's names, each building the
+//!   Engine's model with `build`, and validating what docker-py
+//!   validates): [`SwarmSpec`], [`SwarmExternalCA`], [`TaskTemplate`],
+//!   [`ContainerSpec`], [`Mount`] (also for containers), [`DriverConfig`],
+//!   [`DnsConfig`] (`DNSConfig`), [`Privileges`], [`Resources`]
+//!   ([`GenericResource`]), [`TaskRestartPolicy`] (docker-py's
+//!   `RestartPolicy` of services: [`RestartPolicy`] converts into it),
+//!   [`Placement`], [`PlacementPreference`], [`NetworkAttachmentConfig`],
+//!   [`SecretReference`], [`ConfigReference`], [`ServiceMode`],
+//!   [`UpdateConfig`], [`RollbackConfig`], [`EndpointSpec`], [`Ulimit`].
+//!
+//! | docker-py `docker.types` | here |
+//! |---|---|
+//! | `ConfigReference` | [`ConfigReference`] |
+//! | `ContainerSpec` | [`ContainerSpec`] |
+//! | `DNSConfig` | [`DnsConfig`] (alias [`DNSConfig`]) |
+//! | `DriverConfig` | [`DriverConfig`] |
+//! | `EndpointSpec` | [`EndpointSpec`] |
+//! | `Healthcheck` | [`Healthcheck`] |
+//! | `IPAMConfig` | [`IPAMConfig`] |
+//! | `IPAMPool` | [`IPAMPool`] |
+//! | `LogConfig` | [`LogConfig`] |
+//! | `Mount` | [`Mount`] |
+//! | `NetworkAttachmentConfig` | [`NetworkAttachmentConfig`] |
+//! | `Placement` | [`Placement`] |
+//! | `PlacementPreference` | [`PlacementPreference`] |
+//! | `Privileges` | [`Privileges`] |
+//! | `Resources` | [`Resources`] |
+//! | `RestartPolicy` | [`TaskRestartPolicy`] (containers: [`RestartPolicy`]) |
+//! | `RollbackConfig` | [`RollbackConfig`] |
+//! | `SecretReference` | [`SecretReference`] |
+//! | `ServiceMode` | [`ServiceMode`] |
+//! | `SwarmExternalCA` | [`SwarmExternalCA`] |
+//! | `SwarmSpec` | [`SwarmSpec`] |
+//! | `TaskTemplate` | [`TaskTemplate`] |
+//! | `Ulimit` | [`Ulimit`] |
+//! | `UpdateConfig` | [`UpdateConfig`] |
 //!
 //! The Engine's own request and answer models are [`crate::models`].
 
@@ -19,14 +56,27 @@ use std::time::Duration;
 use crate::error::Result;
 use crate::models;
 
+mod mount;
 mod network;
+mod service;
 mod short;
+mod swarm;
+#[cfg(test)]
+mod tests;
 
 pub(crate) use network::parse_key_value;
 pub use network::{EndpointConfig, IPAMConfig, IPAMPool};
 
+pub use mount::{DriverConfig, Mount, MountType};
+pub use service::{
+    ConfigReference, ContainerSpec, DNSConfig, DnsConfig, EndpointSpec, FailureAction,
+    GenericResource, NetworkAttachmentConfig, Placement, PlacementPreference, PortProtocol,
+    Privileges, PublishMode, Resources, RestartCondition, RollbackConfig, SecretReference,
+    ServiceMode, TaskRestartPolicy, TaskTemplate, Ulimit, UpdateConfig, UpdateOrder,
+};
 pub(crate) use short::{duration_nanos, parse_bind, parse_bytes, parse_port_spec, split_command};
 pub use short::{Bind, ByteSize, CommandLine, PortMapping, PortPublish};
+pub use swarm::{SwarmExternalCA, SwarmSpec};
 
 /// A restart policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,7 +114,30 @@ pub enum LogConfig {
     None,
 }
 
-/// A health check.
+impl LogConfig {
+    /// The driver's name and its options, as the Engine's log driver
+    /// objects carry them.
+    pub(crate) fn driver_parts(&self) -> (String, Option<HashMap<String, String>>) {
+        match self {
+            LogConfig::JsonFile { max_size, max_file } => {
+                let mut o = HashMap::new();
+                if let Some(s) = max_size {
+                    o.insert("max-size".to_string(), s.clone());
+                }
+                if let Some(n) = max_file {
+                    o.insert("max-file".to_string(), n.to_string());
+                }
+                ("json-file".into(), (!o.is_empty()).then_some(o))
+            }
+            LogConfig::Local => ("local".into(), None),
+            LogConfig::None => ("none".into(), None),
+            LogConfig::Driver { name, options } => (name.clone(), Some(options.clone())),
+        }
+    }
+}
+
+/// A health check (docker-py's `docker.types.Healthcheck`), for containers
+/// and services' [`ContainerSpec`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[must_use]
 pub struct Healthcheck {
@@ -131,6 +204,14 @@ impl Healthcheck {
     pub fn retries(mut self, n: u32) -> Self {
         self.retries = Some(n);
         self
+    }
+
+    /// The Engine's health configuration.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidInput`] for a duration too long to send.
+    pub fn build(&self) -> Result<models::HealthConfig> {
+        self.to_config()
     }
 
     pub(crate) fn to_config(&self) -> Result<models::HealthConfig> {
