@@ -175,8 +175,9 @@ async fn error_body(response: reqwest::Response) -> Vec<u8> {
     let mut response = response;
     let mut body = Vec::new();
     while let Ok(Some(chunk)) = response.chunk().await {
-        let room = ERROR_BODY_AT_MOST - body.len();
-        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let room = ERROR_BODY_AT_MOST.saturating_sub(body.len());
+        let (kept, _) = chunk.split_at(chunk.len().min(room));
+        body.extend_from_slice(kept);
         if body.len() >= ERROR_BODY_AT_MOST {
             break;
         }

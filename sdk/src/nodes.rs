@@ -176,9 +176,9 @@ impl Nodes<'_> {
         id: &str,
         mut change: impl FnMut(&mut models::NodeSpec),
     ) -> Result<()> {
-        let mut attempt = 0;
+        let mut attempt = 0usize;
         loop {
-            attempt += 1;
+            attempt = attempt.saturating_add(1);
             let node = self.inspect(id).await?;
             let version = node.version.and_then(|v| v.index).unwrap_or_default();
             let mut spec = node.spec.unwrap_or_default();

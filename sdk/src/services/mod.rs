@@ -296,9 +296,9 @@ impl Services<'_> {
         rollback: Option<&str>,
         mut change: impl FnMut(&mut models::ServiceSpec) -> Result<()>,
     ) -> Result<Vec<String>> {
-        let mut attempt = 0;
+        let mut attempt = 0usize;
         loop {
-            attempt += 1;
+            attempt = attempt.saturating_add(1);
             let current = self.inspect(id, &InspectOptions::default()).await?;
             let version = current.version.and_then(|v| v.index).unwrap_or_default();
             let mut spec = current.spec.unwrap_or_default();
@@ -325,7 +325,10 @@ impl Services<'_> {
     pub async fn force_update(&self, id: &str) -> Result<Vec<String>> {
         self.update_with(id, &UpdateOptions::default(), |spec| {
             let t = spec.task_template.get_or_insert_with(Default::default);
-            t.force_update = Some(t.force_update.unwrap_or(0) + 1);
+            let count = t.force_update.unwrap_or(0).checked_add(1).ok_or_else(|| {
+                crate::Error::invalid_input("the service's ForceUpdate counter is at its maximum")
+            })?;
+            t.force_update = Some(count);
             Ok(())
         })
         .await

@@ -334,12 +334,9 @@ impl FromStr for Mount {
     /// `target` (an anonymous volume), or `source:target[:options]` with
     /// options `ro`, `rw`, a bind propagation, `nocopy` (volumes).
     fn from_str(spec: &str) -> Result<Self> {
-        let b = spec.as_bytes();
-        let drive_only = b.len() >= 3
-            && b[0].is_ascii_alphabetic()
-            && b[1] == b':'
-            && (b[2] == b'\\' || b[2] == b'/')
-            && !spec[2..].contains(':');
+        // `C:\` or `C:/` and no other `:` (byte 2 is ASCII: a boundary).
+        let drive_only = matches!(spec.as_bytes(), [d, b':', b'\\' | b'/', ..] if d.is_ascii_alphabetic())
+            && spec.get(2..).is_some_and(|rest| !rest.contains(':'));
         if !spec.contains(':') || drive_only {
             if spec.is_empty() {
                 return Err(Error::invalid_input("mount: empty specification"));

@@ -22,7 +22,7 @@ use crate::models;
 #[must_use]
 pub struct SwarmExternalCA {
     url: String,
-    protocol: String,
+    protocol: models::SwarmSpecCaConfigExternalCAsItemProtocol,
     options: HashMap<String, String>,
     ca_cert: Option<String>,
 }
@@ -32,7 +32,7 @@ impl SwarmExternalCA {
     pub fn cfssl(url: impl Into<String>) -> Self {
         SwarmExternalCA {
             url: url.into(),
-            protocol: "cfssl".into(),
+            protocol: models::SwarmSpecCaConfigExternalCAsItemProtocol::Cfssl,
             options: HashMap::new(),
             ca_cert: None,
         }
@@ -52,7 +52,7 @@ impl SwarmExternalCA {
     pub fn build(&self) -> models::SwarmSpecCaConfigExternalCAsItem {
         models::SwarmSpecCaConfigExternalCAsItem {
             url: Some(self.url.clone()),
-            protocol: Some(self.protocol.as_str().parse().expect("an open enum parses")),
+            protocol: Some(self.protocol),
             options: (!self.options.is_empty()).then(|| self.options.clone()),
             ca_cert: self.ca_cert.clone(),
             ..Default::default()
