@@ -783,8 +783,10 @@ impl Body {
                 self.finish();
                 continue;
             }
-            // Hand out what is buffered.
-            if let Some(conn) = self.conn.as_mut().filter(|c| !c.buf.is_empty()) {
+            // Hand out what is buffered (or the chunked decoder's pending
+            // failure, without waiting for more bytes).
+            let failed = matches!(&self.framing, Framing::Chunked(c) if c.has_failed());
+            if let Some(conn) = self.conn.as_mut().filter(|c| failed || !c.buf.is_empty()) {
                 match &mut self.framing {
                     Framing::Length(remaining) => {
                         let n = (*remaining).min(conn.buf.len() as u64) as usize;
@@ -916,6 +918,10 @@ enum ChunkState {
         at_line_start: bool,
     },
     Finished,
+    /// The encoding broke after payload that was already decoded in the
+    /// same read: that payload was handed out, the error comes next, so
+    /// what is delivered never depends on how the bytes were split.
+    Failed(String),
 }
 
 pub(crate) struct Step {
@@ -929,15 +935,43 @@ impl Chunked {
     /// Decodes all of `buf`: payload bytes are moved to its front and split
     /// off as one block; encoding bytes are dropped. Nothing is left in
     /// `buf` except what came after the end of the body.
+    /// Whether the encoding broke and the error is still to be reported.
+    pub(crate) fn has_failed(&self) -> bool {
+        matches!(self.state, ChunkState::Failed(_))
+    }
+
     pub(crate) fn decode(&mut self, buf: &mut BytesMut) -> std::result::Result<Step, String> {
+        if let ChunkState::Failed(e) = &self.state {
+            return Err(e.clone());
+        }
         let mut out = 0usize; // payload bytes gathered at the front
         let mut pos = 0usize; // next byte to decode
         let len = buf.len();
-        while pos < len {
+        match self.decode_into(buf, &mut out, &mut pos, len) {
+            Ok(()) => {}
+            Err(e) if out == 0 => return Err(e),
+            Err(e) => self.state = ChunkState::Failed(e),
+        }
+        let data = (out > 0).then(|| buf.split_to(out).freeze());
+        let finished = matches!(self.state, ChunkState::Finished);
+        buf.advance(pos - out);
+        Ok(Step { data, finished })
+    }
+
+    /// Decodes from `pos`, gathering payload at `out`; an error leaves
+    /// both where it happened.
+    fn decode_into(
+        &mut self,
+        buf: &mut BytesMut,
+        out: &mut usize,
+        pos: &mut usize,
+        len: usize,
+    ) -> std::result::Result<(), String> {
+        while *pos < len {
             match &mut self.state {
                 ChunkState::SizeStart | ChunkState::Size { .. } => {
-                    let b = buf[pos];
-                    pos += 1;
+                    let b = buf[*pos];
+                    *pos += 1;
                     let value = match self.state {
                         ChunkState::Size { value } => value,
                         _ => 0,
@@ -952,12 +986,12 @@ impl Chunked {
                         return Err("a chunk size is missing".into());
                     } else {
                         self.state = ChunkState::SizeRest { value };
-                        pos -= 1;
+                        *pos -= 1;
                     }
                 }
                 ChunkState::SizeRest { value } => {
-                    let b = buf[pos];
-                    pos += 1;
+                    let b = buf[*pos];
+                    *pos += 1;
                     if b == b'\n' {
                         self.state = if *value == 0 {
                             ChunkState::Trailer {
@@ -975,20 +1009,20 @@ impl Chunked {
                     }
                 }
                 ChunkState::Data { remaining } => {
-                    let n = (*remaining).min((len - pos) as u64) as usize;
-                    if out != pos {
-                        buf.copy_within(pos..pos + n, out);
+                    let n = (*remaining).min((len - *pos) as u64) as usize;
+                    if *out != *pos {
+                        buf.copy_within(*pos..*pos + n, *out);
                     }
-                    out += n;
-                    pos += n;
+                    *out += n;
+                    *pos += n;
                     *remaining -= n as u64;
                     if *remaining == 0 {
                         self.state = ChunkState::DataEnd { seen_cr: false };
                     }
                 }
                 ChunkState::DataEnd { seen_cr } => {
-                    let b = buf[pos];
-                    pos += 1;
+                    let b = buf[*pos];
+                    *pos += 1;
                     match b {
                         b'\r' if !*seen_cr => *seen_cr = true,
                         b'\n' => self.state = ChunkState::SizeStart,
@@ -996,8 +1030,8 @@ impl Chunked {
                     }
                 }
                 ChunkState::Trailer { at_line_start } => {
-                    let b = buf[pos];
-                    pos += 1;
+                    let b = buf[*pos];
+                    *pos += 1;
                     match b {
                         b'\n' if *at_line_start => self.state = ChunkState::Finished,
                         b'\n' => *at_line_start = true,
@@ -1005,19 +1039,49 @@ impl Chunked {
                         _ => *at_line_start = false,
                     }
                 }
-                ChunkState::Finished => break,
+                ChunkState::Finished | ChunkState::Failed(_) => break,
             }
         }
-        let data = (out > 0).then(|| buf.split_to(out).freeze());
-        let finished = matches!(self.state, ChunkState::Finished);
-        buf.advance(pos - out);
-        Ok(Step { data, finished })
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `h1_chunked` fuzz target: payload decoded in the same
+    /// read as a broken chunk end was dropped when the read was whole, and
+    /// handed out when it came in pieces.
+    #[test]
+    fn payload_before_a_broken_chunk_is_delivered_whatever_the_splits() {
+        let input = b"7\n07\n0#\0\xd5;";
+        for piece in [1, 2, 5, input.len()] {
+            let mut state = Chunked::default();
+            let mut buf = BytesMut::new();
+            let mut out = Vec::new();
+            let mut failed = false;
+            for part in input.chunks(piece) {
+                buf.extend_from_slice(part);
+                match state.decode(&mut buf) {
+                    Ok(step) => out.extend_from_slice(step.data.as_deref().unwrap_or_default()),
+                    Err(_) => {
+                        failed = true;
+                        break;
+                    }
+                }
+            }
+            // The reader asks again without waiting for bytes.
+            if !failed && state.has_failed() {
+                failed = state.decode(&mut buf).is_err();
+            }
+            assert_eq!(
+                (out.as_slice(), failed),
+                (&b"07\n0#\0\xd5"[..], true),
+                "pieces of {piece}"
+            );
+        }
+    }
 
     /// Decodes `input` fed in pieces of `piece` bytes.
     fn decode_in_pieces(
@@ -1038,6 +1102,11 @@ mod tests {
             if finished {
                 break;
             }
+        }
+        // As the reader does: a failure found after payload is reported
+        // next, without more bytes.
+        if state.has_failed() {
+            state.decode(&mut buf)?;
         }
         Ok((out, finished))
     }
