@@ -1,5 +1,6 @@
 //! Every parser of the user's own strings: engine addresses, API versions,
-//! port publications, binds, sizes, command lines. Never a panic; what
+//! port publications, binds, sizes, command lines, mounts, image
+//! references. Never a panic; what
 //! parses prints back to something that parses the same.
 #![no_main]
 use docker_engine::types::{Bind, ByteSize, CommandLine, PortPublish};
@@ -24,4 +25,12 @@ fuzz_target!(|input: &[u8]| {
     }
     let _ = s.parse::<ByteSize>();
     let _ = s.parse::<CommandLine>();
+    let _ = s.parse::<docker_engine::types::Mount>();
+    if let Ok(r) = docker_engine::reference::Reference::parse(s) {
+        // A normalised reference parses to itself.
+        let again = docker_engine::reference::Reference::parse(&r.to_string())
+            .expect("a reference prints as a reference");
+        assert_eq!(r.to_string(), again.to_string());
+    }
+    let _ = docker_engine::reference::parse_repository_tag(s);
 });

@@ -56,6 +56,11 @@ fn decode_chunked(reads: &[&[u8]]) -> (Vec<u8>, bool, bool) {
             Err(_) => return (out, false, true),
         }
     }
+    // As the connection's reader does: a failure found after payload of
+    // the same read is reported next, without more bytes.
+    if state.has_failed() && state.decode(&mut buf).is_err() {
+        return (out, false, true);
+    }
     (out, false, false)
 }
 

@@ -795,8 +795,10 @@ impl Body {
                 self.finish();
                 continue;
             }
-            // Hand out what is buffered.
-            if let Some(conn) = self.conn.as_mut().filter(|c| !c.buf.is_empty()) {
+            // Hand out what is buffered (or the chunked decoder's pending
+            // failure, without waiting for more bytes).
+            let failed = matches!(&self.framing, Framing::Chunked(c) if c.has_failed());
+            if let Some(conn) = self.conn.as_mut().filter(|c| failed || !c.buf.is_empty()) {
                 match &mut self.framing {
                     Framing::Length(remaining) => {
                         let n = (*remaining).min(conn.buf.len() as u64) as usize;
@@ -928,6 +930,10 @@ enum ChunkState {
         at_line_start: bool,
     },
     Finished,
+    /// The encoding broke after payload that was already decoded in the
+    /// same read: that payload was handed out, the error comes next, so
+    /// what is delivered never depends on how the bytes were split.
+    Failed(String),
 }
 
 pub(crate) struct Step {
@@ -941,14 +947,42 @@ impl Chunked {
     /// Decodes all of `buf`: payload bytes are moved to its front and split
     /// off as one block; encoding bytes are dropped. Nothing is left in
     /// `buf` except what came after the end of the body.
+    /// Whether the encoding broke and the error is still to be reported.
+    pub(crate) fn has_failed(&self) -> bool {
+        matches!(self.state, ChunkState::Failed(_))
+    }
+
     pub(crate) fn decode(&mut self, buf: &mut BytesMut) -> std::result::Result<Step, String> {
+        if let ChunkState::Failed(e) = &self.state {
+            return Err(e.clone());
+        }
         let mut out = 0usize; // payload bytes gathered at the front
         let mut pos = 0usize; // next byte to decode
         let len = buf.len();
-        while let Some(&b) = buf.get(pos) {
+        match self.decode_into(buf, &mut out, &mut pos, len) {
+            Ok(()) => {}
+            Err(e) if out == 0 => return Err(e),
+            Err(e) => self.state = ChunkState::Failed(e),
+        }
+        let data = (out > 0).then(|| buf.split_to(out).freeze());
+        let finished = matches!(self.state, ChunkState::Finished);
+        buf.advance(pos.saturating_sub(out));
+        Ok(Step { data, finished })
+    }
+
+    /// Decodes from `pos`, gathering payload at `out`; an error leaves
+    /// both where it happened.
+    fn decode_into(
+        &mut self,
+        buf: &mut BytesMut,
+        out: &mut usize,
+        pos: &mut usize,
+        len: usize,
+    ) -> std::result::Result<(), String> {
+        while let Some(&b) = buf.get(*pos) {
             match &mut self.state {
                 ChunkState::SizeStart | ChunkState::Size { .. } => {
-                    pos = pos.saturating_add(1);
+                    *pos = pos.saturating_add(1);
                     let value = match self.state {
                         ChunkState::Size { value } => value,
                         _ => 0,
@@ -963,11 +997,11 @@ impl Chunked {
                         return Err("a chunk size is missing".into());
                     } else {
                         self.state = ChunkState::SizeRest { value };
-                        pos = pos.saturating_sub(1);
+                        *pos = pos.saturating_sub(1);
                     }
                 }
                 ChunkState::SizeRest { value } => {
-                    pos = pos.saturating_add(1);
+                    *pos = pos.saturating_add(1);
                     if b == b'\n' {
                         self.state = if *value == 0 {
                             ChunkState::Trailer {
@@ -985,20 +1019,20 @@ impl Chunked {
                     }
                 }
                 ChunkState::Data { remaining } => {
-                    let n = (*remaining).min(len.saturating_sub(pos) as u64) as usize;
+                    let n = (*remaining).min(len.saturating_sub(*pos) as u64) as usize;
                     let end = pos.saturating_add(n);
-                    if out != pos {
-                        buf.copy_within(pos..end, out);
+                    if *out != *pos {
+                        buf.copy_within(*pos..end, *out);
                     }
-                    out = out.saturating_add(n);
-                    pos = end;
+                    *out = out.saturating_add(n);
+                    *pos = end;
                     *remaining = remaining.saturating_sub(n as u64);
                     if *remaining == 0 {
                         self.state = ChunkState::DataEnd { seen_cr: false };
                     }
                 }
                 ChunkState::DataEnd { seen_cr } => {
-                    pos = pos.saturating_add(1);
+                    *pos = pos.saturating_add(1);
                     match b {
                         b'\r' if !*seen_cr => *seen_cr = true,
                         b'\n' => self.state = ChunkState::SizeStart,
@@ -1006,7 +1040,7 @@ impl Chunked {
                     }
                 }
                 ChunkState::Trailer { at_line_start } => {
-                    pos = pos.saturating_add(1);
+                    *pos = pos.saturating_add(1);
                     match b {
                         b'\n' if *at_line_start => self.state = ChunkState::Finished,
                         b'\n' => *at_line_start = true,
@@ -1014,19 +1048,49 @@ impl Chunked {
                         _ => *at_line_start = false,
                     }
                 }
-                ChunkState::Finished => break,
+                ChunkState::Finished | ChunkState::Failed(_) => break,
             }
         }
-        let data = (out > 0).then(|| buf.split_to(out).freeze());
-        let finished = matches!(self.state, ChunkState::Finished);
-        buf.advance(pos.saturating_sub(out));
-        Ok(Step { data, finished })
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `h1_chunked` fuzz target: payload decoded in the same
+    /// read as a broken chunk end was dropped when the read was whole, and
+    /// handed out when it came in pieces.
+    #[test]
+    fn payload_before_a_broken_chunk_is_delivered_whatever_the_splits() {
+        let input = b"7\n07\n0#\0\xd5;";
+        for piece in [1, 2, 5, input.len()] {
+            let mut state = Chunked::default();
+            let mut buf = BytesMut::new();
+            let mut out = Vec::new();
+            let mut failed = false;
+            for part in input.chunks(piece) {
+                buf.extend_from_slice(part);
+                match state.decode(&mut buf) {
+                    Ok(step) => out.extend_from_slice(step.data.as_deref().unwrap_or_default()),
+                    Err(_) => {
+                        failed = true;
+                        break;
+                    }
+                }
+            }
+            // The reader asks again without waiting for bytes.
+            if !failed && state.has_failed() {
+                failed = state.decode(&mut buf).is_err();
+            }
+            assert_eq!(
+                (out.as_slice(), failed),
+                (&b"07\n0#\0\xd5"[..], true),
+                "pieces of {piece}"
+            );
+        }
+    }
 
     /// Decodes `input` fed in pieces of `piece` bytes.
     fn decode_in_pieces(
@@ -1047,6 +1111,11 @@ mod tests {
             if finished {
                 break;
             }
+        }
+        // As the reader does: a failure found after payload is reported
+        // next, without more bytes.
+        if state.has_failed() {
+            state.decode(&mut buf)?;
         }
         Ok((out, finished))
     }
