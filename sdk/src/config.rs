@@ -232,7 +232,7 @@ pub(crate) fn add_missing_env(env: &mut Option<Vec<String>>, pairs: &[(String, S
     }
 }
 
-fn hex_sha256(s: &str) -> String {
+pub(crate) fn hex_sha256(s: &str) -> String {
     Sha256::digest(s.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

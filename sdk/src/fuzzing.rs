@@ -96,3 +96,54 @@ pub fn error_body(status: u16, body: &[u8]) {
     // Display and the accessors never panic either.
     let _ = (e.to_string(), e.status(), e.engine_message(), e.operation());
 }
+
+/// A `config.json` of any bytes: loaded as the CLI configuration, then
+/// every reading of it the SDK makes (context, detach keys, proxies,
+/// `HttpHeaders`, the credentials of a registry from `auths`).
+pub fn cli_config(input: &[u8]) {
+    let Ok(dir) = tempfile_dir() else { return };
+    if std::fs::write(dir.join("config.json"), input).is_err() {
+        return;
+    }
+    if let Ok(config) = crate::config::CliConfig::load_dir(&dir) {
+        let _ = config.current_context();
+        let _ = config.detach_keys();
+        let _ = config.proxy_env("unix:///var/run/docker.sock");
+        let _ = config.http_headers();
+        // Only `auths` is read: with no PATH, no credential helper runs.
+        let creds = crate::credentials::Credentials::new(std::sync::Arc::new(config), Vec::new());
+        for key in [
+            "https://index.docker.io/v1/",
+            "localhost:5000",
+            "registry.example",
+        ] {
+            let _ = creds.get(key).now_or_never();
+        }
+        // And the context it names, if the input set one, with a meta.json
+        // of the same bytes.
+        let name = "fuzz";
+        let meta = dir
+            .join("contexts/meta")
+            .join(crate::config::hex_sha256(name));
+        if std::fs::create_dir_all(&meta).is_ok()
+            && std::fs::write(meta.join("meta.json"), input).is_ok()
+        {
+            if let Ok(config) = crate::config::CliConfig::load_dir(&dir) {
+                let _ = config.context_endpoint(name);
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn tempfile_dir() -> std::io::Result<std::path::PathBuf> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "dre-fuzz-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
