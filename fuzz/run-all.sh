@@ -1,16 +1,29 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for SECONDS (default 60) each and prints one line
-# per target: runs, coverage, corpus size, and whether it crashed.
-#   fuzz/run-all.sh 300
+# Runs every fuzz target for SECONDS (default 60) each, seeded with its
+# committed inputs (fuzz/regressions/TARGET, read only; new inputs go to
+# fuzz/corpus/TARGET), and prints one line per target: runs, coverage,
+# corpus size. Exits non-zero if any target failed (the failing input is
+# in fuzz/artifacts/TARGET).
+#   fuzz/run-all.sh 300          # every target
+#   fuzz/run-all.sh 60 demux     # some
 set -uo pipefail
 cd "$(dirname "$0")"
 secs="${1:-60}"
-for t in $(cargo +nightly fuzz list); do
+shift || true
+targets="${*:-$(cargo +nightly fuzz list)}"
+failed=0
+for t in $targets; do
   log="$(mktemp)"
-  cargo +nightly fuzz run -O "$t" -- -max_total_time="$secs" -rss_limit_mb=2048 >"$log" 2>&1
+  mkdir -p "corpus/$t"
+  cargo +nightly fuzz run -O "$t" "corpus/$t" "regressions/$t" -- \
+    -max_total_time="$secs" -rss_limit_mb=2048 -timeout=20 >"$log" 2>&1
   status=$?
   stats="$(grep -E '^#[0-9]+.*(DONE|pulse)' "$log" | tail -1)"
   echo "$t: exit $status; $stats"
-  [ "$status" = 0 ] || tail -40 "$log"
+  if [ "$status" != 0 ]; then
+    failed=1
+    tail -40 "$log"
+  fi
   rm -f "$log"
 done
+exit "$failed"

@@ -9,8 +9,9 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p docker-engine --no-default-features --all-targets -- -D warnings
 cargo clippy -p docker-engine --all-features --all-targets -- -D warnings
-RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
-cargo test --workspace
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet --features docker-engine/tls
+# With TLS (off by default): its tests need it.
+cargo test --workspace --features docker-engine/tls
 # The SDK without its default features (no TLS, no simd-json), and the
 # decode tests through serde_json alone.
 cargo test -p docker-engine --no-default-features
@@ -23,3 +24,5 @@ cargo test -p docker-engine --features blocking --doc -- blocking
 tests/downstream/run.sh
 # One runnable example per area, against the local engine.
 tests/examples.sh
+# Every fuzz target for a few seconds (nightly, cargo-fuzz).
+tests/fuzz-smoke.sh 10

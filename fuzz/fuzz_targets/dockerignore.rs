@@ -1,6 +1,3 @@
-//! `.dockerignore` parsing and matching never panic, whatever the bytes.
+//! See `docker_engine::fuzzing::dockerignore` (sdk/src/fuzzing.rs) for what it feeds and checks.
 #![no_main]
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    docker_engine::images::fuzz_dockerignore(data);
-});
+libfuzzer_sys::fuzz_target!(|input: &[u8]| docker_engine::fuzzing::dockerignore(input));

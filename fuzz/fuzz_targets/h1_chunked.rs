@@ -1,12 +1,3 @@
-//! The own HTTP/1.1 path's chunked decoder (sizes, extensions, trailers)
-//! on arbitrary bytes in arbitrary read splits.
+//! See `docker_engine::fuzzing::h1_chunked` (sdk/src/fuzzing.rs) for what it feeds and checks.
 #![no_main]
-use libfuzzer_sys::fuzz_target;
-
-#[path = "common.rs"]
-mod common;
-
-fuzz_target!(|input: &[u8]| {
-    let (splits, data) = common::split_input(input);
-    docker_engine::fuzzing::chunked(data, splits);
-});
+libfuzzer_sys::fuzz_target!(|input: &[u8]| docker_engine::fuzzing::h1_chunked(input));

@@ -26,6 +26,9 @@
 //! path, status, duration); nothing is recorded unless a subscriber is
 //! installed, and no header or body (where credentials travel) ever is.
 #![warn(missing_docs)]
+// No unsafe code anywhere in the SDK (which is also why the long fuzzing
+// runs can go without AddressSanitizer: fuzz/README.md).
+#![forbid(unsafe_code)]
 // No panic on engine data or user input: outside tests, the library neither
 // unwraps, expects, panics, indexes without a check nor overflows silently;
 // what can go wrong is an `Error`. Checked in CI with
@@ -54,7 +57,7 @@ pub mod credentials;
 mod error;
 pub mod exec;
 mod filters;
-#[cfg(fuzzing)]
+#[cfg(any(fuzzing, test))]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod images;

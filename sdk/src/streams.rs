@@ -67,7 +67,7 @@ impl Framing {
 }
 
 /// The most a system-error frame may hold; longer messages are cut.
-const MAX_ERROR_FRAME: usize = 64 * 1024;
+pub(crate) const MAX_ERROR_FRAME: usize = 64 * 1024;
 
 enum State {
     /// Collecting the 8-byte header (bytes so far in `header`).

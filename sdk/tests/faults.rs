@@ -1,8 +1,9 @@
 //! An engine that dies mid-stream: a `dockerd` this test starts (its own
 //! socket, pid file, data-root, exec-root and bridge), killed with SIGKILL
 //! (with its containerd) while a stream is being read, then started again.
-//! For logs followed, events, stats, attach output, exec output, and
-//! archives in each direction: the stream ends with a typed error (never a
+//! For logs followed, events, stats, attach output, exec output, a pull's
+//! progress (from the local registry, through a proxy that trickles its
+//! answers), and archives in each direction: the stream ends with a typed error (never a
 //! hang, never a panic, no partial frame delivered as data); for attach and
 //! exec, whose hijacked connection has no end marker, an end between frames
 //! is followed by a typed transport error on the next call. The same
@@ -17,8 +18,11 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use docker_engine::containers::{AttachOptions, ContainerCreate, LogsOptions, RemoveOptions};
+use docker_engine::containers::{
+    AttachOptions, ContainerCreate, LogsOptions, RemoveOptions, WaitOptions,
+};
 use docker_engine::exec::{ExecCreate, ExecStartOptions};
+use docker_engine::images::{CommitOptions, PullOptions, PushOptions};
 use docker_engine::streams::Body;
 use docker_engine::system::EventsOptions;
 use docker_engine::{Docker, Error};
@@ -246,6 +250,7 @@ async fn an_engine_killed_mid_stream_is_an_error_and_the_client_recovers() {
         "stats",
         "attach",
         "exec",
+        "pull",
         "archive out",
         "archive in",
     ] {
@@ -308,6 +313,75 @@ async fn an_engine_killed_mid_stream_is_an_error_and_the_client_recovers() {
                 engine.kill();
                 until_error(started.output).await
             }
+            "pull" => {
+                let Some(registry) = common::setup_var("DOCKER_ENGINE_RS_REGISTRY") else {
+                    continue;
+                };
+                let repo = common::unique("docker-engine-rs-test/faults-pull");
+                // A layer no other image shares (8 MiB of random bytes),
+                // pushed to the registry and removed here, so that pulling
+                // it back must download it.
+                let c = running(&["sh", "-c", "head -c 8388608 /dev/urandom > /big"]).await;
+                docker
+                    .containers()
+                    .wait(&c, &WaitOptions::default())
+                    .await
+                    .unwrap();
+                let pushed = format!("{registry}/{repo}:1");
+                docker
+                    .images()
+                    .commit(&c, &CommitOptions::default().repo(&pushed))
+                    .await
+                    .unwrap();
+                docker
+                    .images()
+                    .push(&pushed, &PushOptions::default())
+                    .await
+                    .unwrap()
+                    .finish()
+                    .await
+                    .unwrap();
+                docker
+                    .containers()
+                    .remove(&c, &RemoveOptions::default().force(true))
+                    .await
+                    .unwrap();
+                docker
+                    .images()
+                    .remove(&pushed, &Default::default())
+                    .await
+                    .unwrap();
+                let proxy = Trickle::start(&registry).await;
+                let through = format!("127.0.0.1:{}/{repo}:1", proxy.port);
+                let mut pull = docker
+                    .images()
+                    .pull(&through, &PullOptions::default())
+                    .await
+                    .unwrap();
+                // Until the layer is downloading, then the kill.
+                let mut seen = Vec::new();
+                while let Some(p) = tokio::time::timeout(NEVER_A_HANG, pull.next())
+                    .await
+                    .expect("the pull's progress")
+                {
+                    let p = p.unwrap();
+                    let downloading = p.status.as_deref() == Some("Downloading");
+                    seen.extend(p.status);
+                    if downloading {
+                        break;
+                    }
+                }
+                assert_eq!(
+                    seen.last().map(String::as_str),
+                    Some("Downloading"),
+                    "the pull ended before its download: {seen:?}"
+                );
+                engine.kill();
+                let outcome = until_error(pull).await;
+                proxy.stop();
+                common::registry::delete_repo(&registry, &repo, None).await;
+                outcome
+            }
             "archive out" => {
                 let c = running(&[
                     "sh",
@@ -353,7 +427,7 @@ async fn an_engine_killed_mid_stream_is_an_error_and_the_client_recovers() {
         match error {
             Some(e) => {
                 assert!(is_dead_engine_error(&e), "{scenario}: {e:?}");
-                let _ = e.to_string();
+                eprintln!("{scenario}: {items} items, then: {e}");
             }
             None if hijacked => {
                 let e = docker.system().ping().await.unwrap_err();
@@ -377,5 +451,47 @@ async fn an_engine_killed_mid_stream_is_an_error_and_the_client_recovers() {
                     .await;
             }
         }
+    }
+}
+
+/// A TCP proxy to `upstream` that sends its answers on slowly (8 KiB every
+/// 50 ms), so a pull stays in flight long enough to be cut.
+struct Trickle {
+    port: u16,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Trickle {
+    async fn start(upstream: &str) -> Trickle {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let upstream = upstream.to_string();
+        let task = tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let Ok(server) = tokio::net::TcpStream::connect(&upstream).await else {
+                    continue;
+                };
+                let (mut client_read, mut client_write) = client.into_split();
+                let (mut server_read, mut server_write) = server.into_split();
+                tokio::spawn(async move {
+                    let _ = tokio::io::copy(&mut client_read, &mut server_write).await;
+                });
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 8 * 1024];
+                    while let Ok(n) = server_read.read(&mut buf).await {
+                        if n == 0 || client_write.write_all(&buf[..n]).await.is_err() {
+                            break;
+                        }
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                    }
+                });
+            }
+        });
+        Trickle { port, task }
+    }
+
+    fn stop(self) {
+        self.task.abort();
     }
 }

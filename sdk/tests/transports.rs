@@ -191,3 +191,21 @@ async fn ssh_failures_say_what_ssh_said() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Built without the `tls` feature, a client for an engine that needs TLS
+/// is refused, and the message says how to get it.
+#[cfg(not(feature = "tls"))]
+#[test]
+fn an_engine_over_tls_without_the_feature_says_how_to_enable_it() {
+    let e = Docker::builder()
+        .host("https://127.0.0.1:2376")
+        .unwrap()
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(e, docker_engine::Error::InvalidInput { .. }),
+        "{e:?}"
+    );
+    let text = e.to_string();
+    assert!(text.contains("features = [\"tls\"]"), "{text}");
+}

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs an application outside the workspace against the crates
 # as `cargo package` makes them (no path into the repository, no ../shared,
-# no workspace), once with reqwest's default features and once without, and
-# checks that `cargo publish --dry-run` accepts both crates.
+# no workspace), with reqwest's default features on and off and the SDK with and
+# without TLS, and checks that `cargo publish --dry-run` accepts both crates.
 #
 #   tests/downstream/run.sh        # needs DOCKER_HOST (tests/engine/setup.sh)
 set -euo pipefail
@@ -22,8 +22,12 @@ done
 raw="$(ls -d "$work"/crates/docker-engine-raw-*)"
 sdk="$(ls -d "$work"/crates/docker-engine-[0-9]*)"
 
-for defaults in true false; do
-  app="$work/app-reqwest-defaults-$defaults"
+# reqwest's default features on or off, beside the SDK with or without TLS.
+for combo in "true tls" "false tls" "true none" "false none"; do
+  read -r defaults tls <<<"$combo"
+  features='[]'
+  [ "$tls" = tls ] && features='["tls"]'
+  app="$work/app-reqwest-defaults-$defaults-sdk-$tls"
   mkdir -p "$app"
   cp -r tests/downstream/app/src "$app/"
   # Start from the workspace's lock file: the same versions as the tests.
@@ -38,7 +42,7 @@ publish = false
 [workspace]
 
 [dependencies]
-docker-engine = { path = "$sdk" }
+docker-engine = { path = "$sdk", features = $features }
 reqwest = { version = "0.13", default-features = $defaults }
 rustls = "0.23"
 tokio = { version = "1", features = ["rt-multi-thread", "macros", "net", "io-util"] }
@@ -46,7 +50,7 @@ tokio = { version = "1", features = ["rt-multi-thread", "macros", "net", "io-uti
 [patch.crates-io]
 docker-engine-raw = { path = "$raw" }
 TOML
-  echo "downstream: reqwest default-features = $defaults" >&2
+  echo "downstream: reqwest default-features = $defaults, SDK features = $features" >&2
   # The workspace's target directory: the dependencies are already built.
   (cd "$app" && CARGO_TARGET_DIR="$root/target" cargo run --quiet --bin downstream-app)
 done

@@ -22,8 +22,10 @@ tasks:
       changelog does not back (schema fields too with --all), and the
       corrections applied to the table
   bench-build [--rounds N]
-      clean debug and release build times of this workspace beside
-      bollard's, in one run on this machine (writes nothing)
+      clean builds (`cargo build --timings`) of an application on this
+      SDK beside the same application on bollard, with and without TLS:
+      CPU and wall time, and the units that dominate (writes nothing in
+      the repository)
 ";
 
 fn main() -> ExitCode {

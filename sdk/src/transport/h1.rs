@@ -546,18 +546,135 @@ fn reusable(version: u8, headers: &HeaderMap, framing: &Framing, both: bool) -> 
     !close && !both && !matches!(framing, Framing::UntilClose)
 }
 
-/// The fuzz targets' way in: an answer's head parsed, framed and judged
-/// for reuse as [`Shared::response`] does, and the bytes after the head
-/// when the body is chunked.
-#[cfg(fuzzing)]
-pub(crate) fn fuzz_head(input: &[u8]) -> Option<(bool, &[u8])> {
-    let end = find_head_end(input, 0)?;
-    let head = parse_head(&input[..end]).ok()?;
-    let (framing, both) = framing(head.status, head.version, &head.headers, false).ok()?;
-    let reuse = reusable(head.version, &head.headers, &framing, both);
-    match framing {
-        Framing::Chunked(_) => Some((reuse, &input[end..])),
-        _ => None,
+/// The own path run on an answer that arrives in given reads, for the fuzz
+/// targets and their regression tests (`crate::fuzzing`): the same
+/// exchange, head parsing, framing and body reading as a real request's.
+#[cfg(any(fuzzing, test))]
+pub(crate) mod probe {
+    use std::collections::VecDeque;
+
+    use futures_util::StreamExt;
+
+    use super::*;
+
+    /// A connection whose writes all succeed and whose reads are scripted
+    /// (then its end), answering only once something was written, as a
+    /// server answers a request.
+    pub(crate) struct Scripted {
+        reads: VecDeque<Bytes>,
+        written: bool,
+    }
+
+    impl Scripted {
+        pub(crate) fn new(reads: Vec<Bytes>) -> Scripted {
+            Scripted {
+                reads: reads.into(),
+                written: false,
+            }
+        }
+    }
+
+    impl AsyncRead for Scripted {
+        fn poll_read(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &mut tokio::io::ReadBuf<'_>,
+        ) -> Poll<std::io::Result<()>> {
+            if !self.written {
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            if let Some(mut read) = self.reads.pop_front() {
+                let n = read.len().min(buf.remaining());
+                buf.put_slice(&read.split_to(n));
+                if !read.is_empty() {
+                    self.reads.push_front(read);
+                }
+            }
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    impl AsyncWrite for Scripted {
+        fn poll_write(
+            mut self: Pin<&mut Self>,
+            _cx: &mut Context<'_>,
+            buf: &[u8],
+        ) -> Poll<std::io::Result<usize>> {
+            self.written |= !buf.is_empty();
+            Poll::Ready(Ok(buf.len()))
+        }
+        fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+        fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    /// What a GET's caller sees of an answer.
+    #[derive(Debug, PartialEq, Eq)]
+    pub(crate) struct Answer {
+        pub status: u16,
+        pub headers: Vec<(String, Vec<u8>)>,
+        /// The body; or what came before its failure, and the failure.
+        pub body: std::result::Result<Vec<u8>, (Vec<u8>, String)>,
+    }
+
+    /// An error and its causes, as one line.
+    fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+        std::iter::successors(Some(e), |e| e.source())
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join(": ")
+    }
+
+    /// Sends a GET on a connection that answers with `reads`.
+    pub(crate) async fn answer(reads: Vec<Bytes>) -> std::result::Result<Answer, String> {
+        let shared = Arc::new(Shared {
+            endpoint: Endpoint {
+                dial: Dial::Tcp("probe:80".into()),
+                host: "probe".into(),
+                user_agent: "probe".into(),
+                connect_timeout: None,
+                idle_timeout: None,
+                max_idle: 1,
+                idle_expiry: IDLE_EXPIRY,
+            },
+            idle: Mutex::new(IdleSet::default()),
+        });
+        let conn = Conn {
+            io: Box::new(Scripted::new(reads)),
+            buf: BytesMut::new(),
+        };
+        let (head, conn) = exchange(conn, b"GET / HTTP/1.1\r\nHost: probe\r\n\r\n")
+            .await
+            .map_err(|e| match e {
+                Exchange::NotWritten(f) | Exchange::Failed(f) => f.to_string(),
+            })?;
+        let response = shared
+            .response(head, conn, false)
+            .map_err(|f| f.to_string())?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
+            .collect();
+        let mut stream = response.bytes_stream();
+        let mut data = Vec::new();
+        let body = loop {
+            match stream.next().await {
+                Some(Ok(bytes)) => data.extend_from_slice(&bytes),
+                Some(Err(e)) => break Err((data, chain(&e))),
+                None => break Ok(data),
+            }
+        };
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
     }
 }
 
@@ -642,12 +759,37 @@ async fn exchange(mut conn: Conn, request: &[u8]) -> Result<(Head, Conn), Exchan
         }
     }
     loop {
-        let mut searched = 0;
-        let head_len = loop {
-            if let Some(end) = find_head_end(&conn.buf, searched) {
-                break end;
+        // The head ends where httparse says (it takes bare `\n` line ends
+        // too, as hyper does): a search for `\r\n\r\n` would run past an
+        // end written `\n\r\n` and take body bytes for headers.
+        // (Parsed again only when a read brought a line end, or at the
+        // connection's end: a head trickled in byte by byte is not parsed
+        // once per byte.)
+        let mut parsed_up_to = 0;
+        let mut ended = false;
+        let (head, head_len) = loop {
+            if ended
+                || conn
+                    .buf
+                    .get(parsed_up_to..)
+                    .is_some_and(|new| new.contains(&b'\n'))
+            {
+                match parse_head(&conn.buf) {
+                    Ok(Some(parsed)) => break parsed,
+                    Ok(None) if ended => {
+                        return Err(Exchange::Failed(Failure::closed(
+                            "the engine closed the connection before answering",
+                        )))
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        return Err(Exchange::Failed(Failure::protocol(format!(
+                            "the answer's head is not HTTP/1.1: {e}"
+                        ))))
+                    }
+                }
             }
-            searched = conn.buf.len().saturating_sub(3);
+            parsed_up_to = conn.buf.len();
             if conn.buf.len() > MAX_HEAD {
                 return Err(Exchange::Failed(Failure::protocol(format!(
                     "the answer's head is larger than {MAX_HEAD} bytes"
@@ -661,17 +803,8 @@ async fn exchange(mut conn: Conn, request: &[u8]) -> Result<(Head, Conn), Exchan
             .map_err(|e| {
                 Exchange::Failed(Failure::io(FailureKind::Io, "reading the answer failed", e))
             })?;
-            if n == 0 {
-                return Err(Exchange::Failed(Failure::closed(
-                    "the engine closed the connection before answering",
-                )));
-            }
+            ended = n == 0;
         };
-        let head = parse_head(conn.buf.get(..head_len).unwrap_or_default()).map_err(|e| {
-            Exchange::Failed(Failure::protocol(format!(
-                "the answer's head is not HTTP/1.1: {e}"
-            )))
-        })?;
         conn.buf.advance(head_len);
         if (100..200).contains(&head.status) && head.status != 101 {
             // `100 Continue`, `103 Early Hints`: the answer follows.
@@ -686,21 +819,16 @@ async fn exchange(mut conn: Conn, request: &[u8]) -> Result<(Head, Conn), Exchan
     }
 }
 
-fn find_head_end(buf: &[u8], from: usize) -> Option<usize> {
-    buf.get(from..)?
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|p| from.saturating_add(p).saturating_add(4))
-}
-
-fn parse_head(head: &[u8]) -> Result<Head, String> {
+/// The head at the start of `buf` and its length; `None` while it is
+/// incomplete.
+fn parse_head(buf: &[u8]) -> Result<Option<(Head, usize)>, String> {
     let mut slots = [httparse::EMPTY_HEADER; 100];
     let mut response = httparse::Response::new(&mut slots);
-    match response.parse(head) {
-        Ok(httparse::Status::Complete(_)) => {}
-        Ok(httparse::Status::Partial) => return Err("the answer's head is incomplete".into()),
+    let len = match response.parse(buf) {
+        Ok(httparse::Status::Complete(len)) => len,
+        Ok(httparse::Status::Partial) => return Ok(None),
         Err(e) => return Err(e.to_string()),
-    }
+    };
     let status = response.code.ok_or("the answer has no status")?;
     let version = response.version.unwrap_or(1);
     let mut headers = HeaderMap::with_capacity(response.headers.len());
@@ -709,11 +837,14 @@ fn parse_head(head: &[u8]) -> Result<Head, String> {
         let value = HeaderValue::from_bytes(h.value).map_err(|e| e.to_string())?;
         headers.append(name, value);
     }
-    Ok(Head {
-        status,
-        version,
-        headers,
-    })
+    Ok(Some((
+        Head {
+            status,
+            version,
+            headers,
+        },
+        len,
+    )))
 }
 
 /// How the body's end is known.
@@ -914,8 +1045,14 @@ enum ChunkState {
     Size {
         value: u64,
     },
-    /// After the size: extensions or whitespace until the line ends.
+    /// After the size: whitespace (or lenient text) up to the line's end
+    /// or an extension's `;`.
     SizeRest {
+        value: u64,
+    },
+    /// In the extensions: any byte up to the line's end (a quoted value
+    /// may hold any text, `obs-text` too; they are not read).
+    Extension {
         value: u64,
     },
     Data {
@@ -1000,20 +1137,23 @@ impl Chunked {
                         *pos = pos.saturating_sub(1);
                     }
                 }
-                ChunkState::SizeRest { value } => {
+                ChunkState::SizeRest { value } | ChunkState::Extension { value } => {
                     *pos = pos.saturating_add(1);
+                    let value = *value;
                     if b == b'\n' {
-                        self.state = if *value == 0 {
+                        self.state = if value == 0 {
                             ChunkState::Trailer {
                                 at_line_start: true,
                             }
                         } else {
-                            ChunkState::Data { remaining: *value }
+                            ChunkState::Data { remaining: value }
                         };
-                    } else if b == b'\r' || b == b';' || b == b' ' || b == b'\t' {
-                        // The line end, or extensions (ignored).
-                    } else if b.is_ascii_graphic() || b == b'=' {
-                        // Extension text.
+                    } else if matches!(self.state, ChunkState::Extension { .. }) {
+                        // Extension text, ignored.
+                    } else if b == b';' {
+                        self.state = ChunkState::Extension { value };
+                    } else if b == b'\r' || b == b' ' || b == b'\t' || b.is_ascii_graphic() {
+                        // The line end, whitespace, or text taken leniently.
                     } else {
                         return Err("a chunk-size line is malformed".into());
                     }
@@ -1156,6 +1296,21 @@ mod tests {
         }
     }
 
+    /// Found by the `h1_chunked` fuzz target against hyper: an extension
+    /// may hold any byte but a line end (a quoted value may carry
+    /// `obs-text`, 0x80 to 0xFF).
+    #[test]
+    fn extensions_may_hold_any_byte() {
+        let body = b"3;name=\"\xff\x00\x7f\";x\r\nabc\r\n0;\xfe\r\n\r\n";
+        for piece in [1, 3, body.len()] {
+            assert_eq!(
+                decode_in_pieces(body, piece).unwrap(),
+                (b"abc".to_vec(), true),
+                "pieces of {piece}"
+            );
+        }
+    }
+
     #[test]
     fn hostile_chunk_encodings_are_errors() {
         for bad in [
@@ -1180,13 +1335,18 @@ mod tests {
     #[test]
     fn heads_parse() {
         let head = b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
-        assert_eq!(find_head_end(head, 0), Some(head.len()));
-        assert_eq!(find_head_end(head, 20), Some(head.len()));
-        let Head {
-            status,
-            version,
-            headers,
-        } = parse_head(head).unwrap();
+        let mut answer = head.to_vec();
+        answer.extend_from_slice(b"5\r\nhello\r\n");
+        let (
+            Head {
+                status,
+                version,
+                headers,
+            },
+            len,
+        ) = parse_head(&answer).unwrap().unwrap();
+        assert_eq!(len, head.len());
+        assert!(parse_head(&head[..head.len() - 1]).unwrap().is_none());
         assert_eq!(version, 1);
         assert_eq!(status, 200);
         assert_eq!(
@@ -1194,5 +1354,16 @@ mod tests {
             "application/vnd.docker.multiplexed-stream"
         );
         assert!(parse_head(b"HTTP/1.1 abc\r\n\r\n").is_err());
+    }
+
+    /// Found by the `h1_answer` fuzz target against hyper: a head whose
+    /// lines end in a bare `\n` ends at `\n\r\n`; searching for
+    /// `\r\n\r\n` took the body's first bytes for headers.
+    #[test]
+    fn a_head_ends_where_its_first_empty_line_is() {
+        let answer = b"HTTP/1.0 400\nA: .\n\r\n\rB: 0\nC\r\n\r\nbody";
+        let (head, len) = parse_head(answer).unwrap().unwrap();
+        assert_eq!(head.status, 400);
+        assert_eq!(&answer[len..], b"\rB: 0\nC\r\n\r\nbody");
     }
 }

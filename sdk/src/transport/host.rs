@@ -172,6 +172,9 @@ fn split_host_port(authority: &str) -> std::result::Result<(String, Option<u16>)
         let (host, after) = rest
             .split_once(']')
             .ok_or("unclosed `[` in an IPv6 address")?;
+        if host.contains('[') {
+            return Err("`[` inside an IPv6 address");
+        }
         return match after {
             "" => Ok((host.to_string(), None)),
             p if p.starts_with(':') => Ok((host.to_string(), Some(parse_port(&p[1..])?))),
@@ -179,6 +182,7 @@ fn split_host_port(authority: &str) -> std::result::Result<(String, Option<u16>)
         };
     }
     match authority.rsplit_once(':') {
+        _ if authority.contains(['[', ']']) => Err("brackets go around an IPv6 address only"),
         Some((host, port)) if !host.contains(':') => {
             Ok((host.to_string(), Some(parse_port(port)?)))
         }
@@ -190,6 +194,21 @@ fn split_host_port(authority: &str) -> std::result::Result<(String, Option<u16>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `user_input` fuzz target: `tcp://[[t]/` parsed to the
+    /// host `[t`, which printed as an address that does not parse.
+    #[test]
+    fn brackets_only_around_an_ipv6_address() {
+        for bad in [
+            "tcp://[[t]/",
+            "tcp://[[::1]]:1",
+            "tcp://a]:1",
+            "tcp://a[b:1",
+        ] {
+            assert!(Host::parse(bad).is_err(), "{bad}");
+        }
+        assert!(Host::parse("tcp://[::1]:1").is_ok());
+    }
 
     #[test]
     fn parses_what_the_cli_accepts() {

@@ -104,7 +104,8 @@ pub(crate) fn build(
                 }
                 #[cfg(not(feature = "tls"))]
                 return Err(Error::invalid_input(format!(
-                    "{host} needs TLS, and this build of docker-engine has no `tls` feature"
+                    "{host} needs TLS, and this build of docker-engine has no TLS: enable its `tls` feature (`docker-engine = {{ version = \"{}\", features = [\"tls\"] }}`)",
+                    env!("CARGO_PKG_VERSION")
                 )));
             } else {
                 (

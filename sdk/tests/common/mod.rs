@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use docker_engine::Docker;
 
+pub mod registry;
+
 /// The test image `tests/engine/setup.sh` builds.
 pub const IMAGE: &str = "docker-engine-rs-test/busybox:2";
 /// The label on everything the tests create.
