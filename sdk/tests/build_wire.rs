@@ -7,152 +7,50 @@
 //! experimental, and an option the engine's version lacks is refused before
 //! the context is sent.
 
-use std::sync::{Arc, Mutex};
+mod common;
 
 use base64::Engine as _;
 use docker_engine::images::{BuildContext, BuildOptions, PruneBuildsOptions};
 use docker_engine::versions::ApiVersion;
 use docker_engine::{Docker, Error, RegistryAuth, VersionSetting};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
 
-#[derive(Clone, Debug)]
-struct Seen {
-    method: String,
-    path: String,
-    query: Vec<(String, String)>,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-type Log = Arc<Mutex<Vec<Seen>>>;
-
-fn decode(s: &str) -> String {
-    let s = s.replace('+', " ");
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap()
-}
+use common::fake::{taken, Log, Reply};
 
 const BUILD_ANSWER: &str = "{\"stream\":\"Step 1/1 : FROM scratch\\n\"}\r\n{\"aux\":{\"ID\":\"sha256:0123\"}}\r\n{\"stream\":\"Successfully built 0123\\n\"}\r\n";
 
 async fn fake_engine(api: &'static str, experimental: bool) -> (String, Log) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let log: Log = Arc::default();
-    let seen = log.clone();
-    tokio::spawn(async move {
-        while let Ok((conn, _)) = listener.accept().await {
-            let seen = seen.clone();
-            tokio::spawn(async move {
-                let mut conn = BufReader::new(conn);
-                loop {
-                    let mut line = String::new();
-                    if conn.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let mut headers = Vec::new();
-                    let mut len = 0usize;
-                    let mut chunked = false;
-                    loop {
-                        let mut h = String::new();
-                        conn.read_line(&mut h).await.unwrap();
-                        let h = h.trim_end();
-                        if h.is_empty() {
-                            break;
-                        }
-                        let (k, v) = h.split_once(':').unwrap();
-                        let (k, v) = (k.to_ascii_lowercase(), v.trim().to_string());
-                        if k == "content-length" {
-                            len = v.parse().unwrap();
-                        }
-                        if k == "transfer-encoding" && v.eq_ignore_ascii_case("chunked") {
-                            chunked = true;
-                        }
-                        headers.push((k, v));
-                    }
-                    let mut body = Vec::new();
-                    if chunked {
-                        loop {
-                            let mut size = String::new();
-                            conn.read_line(&mut size).await.unwrap();
-                            let size = usize::from_str_radix(size.trim(), 16).unwrap();
-                            let mut chunk = vec![0; size + 2];
-                            conn.read_exact(&mut chunk).await.unwrap();
-                            if size == 0 {
-                                break;
-                            }
-                            body.extend_from_slice(&chunk[..size]);
-                        }
-                    } else {
-                        body = vec![0; len];
-                        conn.read_exact(&mut body).await.unwrap();
-                    }
-                    let mut parts = line.split(' ');
-                    let method = parts.next().unwrap().to_string();
-                    let target = parts.next().unwrap().to_string();
-                    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
-                    let query = query
-                        .split('&')
-                        .filter(|kv| !kv.is_empty())
-                        .map(|kv| {
-                            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-                            (decode(k), decode(v))
-                        })
-                        .collect();
-                    seen.lock().unwrap().push(Seen {
-                        method: method.clone(),
-                        path: path.to_string(),
-                        query,
-                        headers,
-                        body,
-                    });
-                    let (status, ctype, payload) = if path == "/_ping" {
-                        ("200 OK", "text/plain", "OK".to_string())
-                    } else if path.ends_with("/info") {
-                        (
-                            "200 OK",
-                            "application/json",
-                            format!("{{\"ExperimentalBuild\":{experimental}}}"),
-                        )
-                    } else if path.ends_with("/build/prune") {
-                        (
-                            "200 OK",
-                            "application/json",
-                            "{\"CachesDeleted\":null,\"SpaceReclaimed\":0}".to_string(),
-                        )
-                    } else if path.ends_with("/build") {
-                        ("200 OK", "application/json", BUILD_ANSWER.to_string())
-                    } else {
-                        (
-                            "404 Not Found",
-                            "application/json",
-                            "{\"message\":\"no\"}".to_string(),
-                        )
-                    };
-                    let head = format!(
-                        "HTTP/1.1 {status}\r\nAPI-Version: {api}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\r\n",
-                        payload.len()
-                    );
-                    conn.get_mut().write_all(head.as_bytes()).await.unwrap();
-                    conn.get_mut().write_all(payload.as_bytes()).await.unwrap();
-                }
-            });
+    common::fake::start(move |seen| {
+        let path = seen.path.as_str();
+        let (status, ctype, payload) = if path == "/_ping" {
+            ("200 OK", "text/plain", "OK".to_string())
+        } else if path.ends_with("/info") {
+            (
+                "200 OK",
+                "application/json",
+                format!("{{\"ExperimentalBuild\":{experimental}}}"),
+            )
+        } else if path.ends_with("/build/prune") {
+            (
+                "200 OK",
+                "application/json",
+                "{\"CachesDeleted\":null,\"SpaceReclaimed\":0}".to_string(),
+            )
+        } else if path.ends_with("/build") {
+            ("200 OK", "application/json", BUILD_ANSWER.to_string())
+        } else {
+            (
+                "404 Not Found",
+                "application/json",
+                "{\"message\":\"no\"}".to_string(),
+            )
+        };
+        Reply::Http {
+            status: status.to_string(),
+            headers: format!("API-Version: {api}\r\nContent-Type: {ctype}\r\n"),
+            body: payload.into_bytes(),
         }
-    });
-    (format!("tcp://{addr}"), log)
+    })
+    .await
 }
 
 fn client(host: &str, version: (u16, u16)) -> Docker {
@@ -162,13 +60,6 @@ fn client(host: &str, version: (u16, u16)) -> Docker {
         .version(VersionSetting::Fixed(ApiVersion::new(version.0, version.1)))
         .build()
         .unwrap()
-}
-
-fn taken(log: &Log) -> Vec<Seen> {
-    std::mem::take(&mut *log.lock().unwrap())
-        .into_iter()
-        .filter(|s| s.path != "/_ping")
-        .collect()
 }
 
 fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -192,7 +83,7 @@ async fn build_query(docker: &Docker, log: &Log, opts: BuildOptions) -> Vec<(Str
         .find(|s| s.path.ends_with("/build"))
         .expect("a build request");
     assert_eq!(build.method, "POST");
-    let mut q = build.query.clone();
+    let mut q = build.query_pairs.clone();
     let dockerfile = q
         .iter()
         .position(|(k, _)| k == "dockerfile")
@@ -434,7 +325,7 @@ async fn prune_builds_options_on_the_wire() {
             (seen[0].method.as_str(), seen[0].path.as_str()),
             ("POST", "/v1.48/build/prune")
         );
-        assert_eq!(seen[0].query, want, "{desc}");
+        assert_eq!(seen[0].query_pairs, want, "{desc}");
     }
     // The space limits are 1.48's: refused unsent below it.
     let (host, log) = fake_engine("1.41", false).await;

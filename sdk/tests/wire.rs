@@ -7,8 +7,9 @@
 //! with nothing sent; attach over WebSocket sends its stream choice from
 //! API 1.42 only.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 
 use docker_engine::containers::{
     AttachOptions, ContainerCreate, KillOptions, ListOptions, LogsOptions, PruneOptions,
@@ -17,40 +18,8 @@ use docker_engine::containers::{
 use docker_engine::exec::ExecCreate;
 use docker_engine::versions::ApiVersion;
 use docker_engine::{Docker, Error, VersionSetting};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
 
-#[derive(Clone, Debug)]
-struct Seen {
-    method: String,
-    path: String,
-    query: BTreeMap<String, String>,
-    /// The query as sent (repeated keys kept).
-    raw_query: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-type Log = Arc<Mutex<Vec<Seen>>>;
-
-fn decode(s: &str) -> String {
-    let s = s.replace('+', " ");
-    let mut out = Vec::new();
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap()
-}
+use common::fake::{taken, Log, Reply, Seen};
 
 /// The answer of the fake engine to a request.
 fn answer(method: &str, path: &str, api: &str) -> (String, String, Vec<u8>) {
@@ -199,95 +168,31 @@ fn swarm_answer(method: &str, p: &str) -> Option<(String, String, Vec<u8>)> {
 
 /// A fake engine at API `api` that records every request.
 async fn fake_engine(api: &'static str) -> (String, Log) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let log: Log = Arc::default();
-    let seen = log.clone();
-    tokio::spawn(async move {
-        while let Ok((conn, _)) = listener.accept().await {
-            let seen = seen.clone();
-            tokio::spawn(async move {
-                let mut conn = BufReader::new(conn);
-                loop {
-                    let mut line = String::new();
-                    if conn.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let mut headers = Vec::new();
-                    let mut len = 0usize;
-                    loop {
-                        let mut h = String::new();
-                        conn.read_line(&mut h).await.unwrap();
-                        let h = h.trim_end();
-                        if h.is_empty() {
-                            break;
-                        }
-                        let (k, v) = h.split_once(':').unwrap();
-                        if k.eq_ignore_ascii_case("content-length") {
-                            len = v.trim().parse().unwrap();
-                        }
-                        headers.push((k.to_ascii_lowercase(), v.trim().to_string()));
-                    }
-                    let mut body = vec![0; len];
-                    conn.read_exact(&mut body).await.unwrap();
-                    let mut parts = line.split(' ');
-                    let method = parts.next().unwrap().to_string();
-                    let target = parts.next().unwrap().to_string();
-                    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
-                    let query = query
-                        .split('&')
-                        .filter(|kv| !kv.is_empty())
-                        .map(|kv| {
-                            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-                            (decode(k), decode(v))
-                        })
-                        .collect();
-                    let upgrade = headers.iter().any(|(k, _)| k == "upgrade");
-                    let raw_query = target
-                        .split_once('?')
-                        .map(|(_, q)| q.to_string())
-                        .unwrap_or_default();
-                    seen.lock().unwrap().push(Seen {
-                        method: method.clone(),
-                        path: path.to_string(),
-                        query,
-                        raw_query,
-                        headers,
-                        body,
-                    });
-                    if upgrade && path.ends_with("/attach") {
-                        // Docker's hijack: 101, then one stdout frame, then
-                        // the end of the output.
-                        let mut out = b"HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n".to_vec();
-                        out.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 3]);
-                        out.extend_from_slice(b"hi\n");
-                        conn.get_mut().write_all(&out).await.unwrap();
-                        let _ = conn.get_mut().shutdown().await;
-                        return;
-                    }
-                    if upgrade && path.ends_with("/attach/ws") {
-                        // A WebSocket: 101, one binary message, the
-                        // engine's close.
-                        let mut out = b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n".to_vec();
-                        out.extend_from_slice(&[0x82, 3]);
-                        out.extend_from_slice(b"hi\n");
-                        out.extend_from_slice(&[0x88, 2, 0x03, 0xe8]);
-                        conn.get_mut().write_all(&out).await.unwrap();
-                        let _ = conn.get_mut().shutdown().await;
-                        return;
-                    }
-                    let (status, extra, payload) = answer(&method, path, api);
-                    let head = format!(
-                        "HTTP/1.1 {status}\r\n{extra}Content-Length: {}\r\n\r\n",
-                        payload.len()
-                    );
-                    conn.get_mut().write_all(head.as_bytes()).await.unwrap();
-                    conn.get_mut().write_all(&payload).await.unwrap();
-                }
-            });
+    common::fake::start(move |seen| {
+        if seen.upgrade() && seen.path.ends_with("/attach") {
+            // Docker's hijack: 101, then one stdout frame, then the end of
+            // the output.
+            let mut out = b"HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n".to_vec();
+            out.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 3]);
+            out.extend_from_slice(b"hi\n");
+            return Reply::Raw(out);
         }
-    });
-    (format!("tcp://{addr}"), log)
+        if seen.upgrade() && seen.path.ends_with("/attach/ws") {
+            // A WebSocket: 101, one binary message, the engine's close.
+            let mut out = b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n".to_vec();
+            out.extend_from_slice(&[0x82, 3]);
+            out.extend_from_slice(b"hi\n");
+            out.extend_from_slice(&[0x88, 2, 0x03, 0xe8]);
+            return Reply::Raw(out);
+        }
+        let (status, headers, body) = answer(&seen.method, &seen.path, api);
+        Reply::Http {
+            status,
+            headers,
+            body,
+        }
+    })
+    .await
 }
 
 fn client(host: &str, version: Option<(u16, u16)>) -> Docker {
@@ -296,14 +201,6 @@ fn client(host: &str, version: Option<(u16, u16)>) -> Docker {
         b = b.version(VersionSetting::Fixed(ApiVersion::new(major, minor)));
     }
     b.build().unwrap()
-}
-
-/// The requests after negotiation (pings are left out).
-fn taken(log: &Log) -> Vec<Seen> {
-    std::mem::take(&mut *log.lock().unwrap())
-        .into_iter()
-        .filter(|s| s.path != "/_ping")
-        .collect()
 }
 
 fn query(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

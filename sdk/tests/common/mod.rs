@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use docker_engine::Docker;
 
+pub mod fake;
 pub mod registry;
 
 /// The test image `tests/engine/setup.sh` builds.
