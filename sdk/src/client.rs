@@ -417,6 +417,13 @@ impl Docker {
         Ok(self.session().await?.version)
     }
 
+    /// [`Docker::api_version`] for an SDK call that needs the version
+    /// before it sends anything: a failure to negotiate names `op`, the
+    /// operation the user called, not the ping that negotiates.
+    pub(crate) async fn version_for(&self, op: &'static str) -> Result<ApiVersion> {
+        self.api_version().await.map_err(|e| e.for_operation(op))
+    }
+
     /// The API version in use, if already negotiated or pinned; never sends
     /// anything.
     pub fn negotiated_version(&self) -> Option<ApiVersion> {

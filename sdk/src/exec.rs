@@ -218,7 +218,7 @@ impl Exec<'_> {
             .docker
             .call(Answer::Stream, async |c| c.exec_start(id, &body).await)
             .await?;
-        let version = self.docker.api_version().await?;
+        let version = self.docker.version_for("ExecStart").await?;
         let framing = framing_for(r.headers(), version, opts.tty);
         Ok(Attached::new(
             r.into_inner(),

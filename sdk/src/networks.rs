@@ -405,7 +405,7 @@ impl Networks<'_> {
     /// # Ok(()) }
     /// ```
     pub async fn create(&self, spec: &NetworkCreate) -> Result<models::NetworkCreateResponse> {
-        let version = self.docker.api_version().await?;
+        let version = self.docker.version_for("NetworkCreate").await?;
         let body = spec.body_for(version)?;
         Ok(self
             .docker
@@ -455,7 +455,7 @@ impl Networks<'_> {
         container: &str,
         endpoint: &EndpointConfig,
     ) -> Result<()> {
-        let version = self.docker.api_version().await?;
+        let version = self.docker.version_for("NetworkConnect").await?;
         let settings = endpoint.to_model()?;
         crate::placement::connect_mac(&settings, version)?;
         let empty = settings == models::EndpointSettings::default();

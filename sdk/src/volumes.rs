@@ -323,7 +323,7 @@ impl Volumes<'_> {
     /// ```
     pub async fn prune(&self, opts: &PruneOptions) -> Result<models::VolumePruneResponse> {
         let mut filters = opts.filters.clone();
-        if opts.all && self.docker.api_version().await? >= PRUNE_ALL {
+        if opts.all && self.docker.version_for("VolumePrune").await? >= PRUNE_ALL {
             filters = filters.add("all", "true");
         }
         let query = filters.to_query();

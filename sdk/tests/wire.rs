@@ -1779,6 +1779,27 @@ async fn an_engine_that_is_not_there_is_named_with_what_to_check() {
          unix:///nonexistent/docker-engine-rs.sock: No such file or directory (os error 2); \
          is the Docker daemon running, and may this user open its socket?"
     );
+    // Calls that need the version before they send name themselves too.
+    let create = docker
+        .containers()
+        .create(&ContainerCreate::new("busybox"))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        create.starts_with("transport error: ContainerCreate: cannot connect"),
+        "{create}"
+    );
+    let network = docker
+        .networks()
+        .create(&docker_engine::networks::NetworkCreate::new("n"))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        network.starts_with("transport error: NetworkCreate: cannot connect"),
+        "{network}"
+    );
     // A TCP port nobody listens on.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();

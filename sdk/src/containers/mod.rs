@@ -157,7 +157,7 @@ impl Containers<'_> {
     /// # Ok(()) }
     /// ```
     pub async fn create(&self, spec: &ContainerCreate) -> Result<models::ContainerCreateResponse> {
-        let version = self.docker.api_version().await?;
+        let version = self.docker.version_for("ContainerCreate").await?;
         let proxies = self
             .docker
             .cli_config()
@@ -656,7 +656,7 @@ impl Containers<'_> {
                 .await
             })
             .await?;
-        let version = self.docker.api_version().await?;
+        let version = self.docker.version_for("ContainerAttach").await?;
         let tty = self.tty(id).await?;
         let framing = framing_for(r.headers(), version, tty);
         Ok(Attached::new(
@@ -733,7 +733,7 @@ impl Containers<'_> {
         id: &str,
         opts: &AttachOptions,
     ) -> Result<AttachedWebSocket> {
-        let version = self.docker.api_version().await?;
+        let version = self.docker.version_for("ContainerAttachWebsocket").await?;
         let (stdin, stdout, stderr) = if version >= crate::versions::ApiVersion::new(1, 42) {
             (flag(opts.stdin), flag(opts.stdout), flag(opts.stderr))
         } else {
