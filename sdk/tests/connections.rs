@@ -882,3 +882,103 @@ async fn a_json_answer_larger_than_the_limit_is_refused_without_reading_it() {
         "{e}"
     );
 }
+
+/// A JSON answer whose head arrives and whose body never does: the
+/// response timeout ends the call with a typed error naming it.
+#[tokio::test]
+async fn headers_then_silence_is_a_timeout() {
+    let engine = scripted(|_, _, _| {
+        Act::AnswerAndStopReading(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"Id\""
+                .to_vec(),
+        )
+    });
+    let docker = Docker::builder()
+        .host(&engine.host)
+        .unwrap()
+        .version(VersionSetting::Fixed(ApiVersion::new(1, 41)))
+        .response_timeout(std::time::Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    match inspect_id(&docker).await {
+        Err(e @ Error::Timeout { .. }) => assert_eq!(e.operation(), Some("ContainerInspect")),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
+
+/// A `Content-Length` smaller than the body sent: the answer is what the
+/// length says (here, JSON cut short: a decode error), and the bytes after
+/// it are not taken for the next answer.
+#[tokio::test]
+async fn a_content_length_shorter_than_the_body_is_read_as_declared() {
+    let engine = scripted(|conn, _, _| {
+        if conn == 0 {
+            let body = r#"{"Id":"abc","Name":"/fake"}"#;
+            Act::Answer(
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{body}"
+                )
+                .into_bytes(),
+            )
+        } else {
+            Act::Answer(inspect_answer("second"))
+        }
+    });
+    let docker = pinned(&engine);
+    match inspect_id(&docker).await {
+        Err(Error::Decode { .. }) => {}
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    // On a new connection: the first one had bytes beyond its answer.
+    assert_eq!(inspect_id(&docker).await.unwrap(), "second");
+    assert_eq!(engine.connections(), 2);
+}
+
+/// A TCP reset in the middle of a JSON answer: a transport error, and the
+/// client works on a new connection afterwards.
+#[tokio::test]
+async fn a_reset_in_the_middle_of_a_json_answer_is_a_transport_error() {
+    use tokio::io::AsyncReadExt;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut n = 0;
+        while let Ok((mut conn, _)) = listener.accept().await {
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") {
+                if conn.read(&mut byte).await.unwrap_or(0) == 0 {
+                    break;
+                }
+                head.push(byte[0]);
+            }
+            if n == 0 {
+                let _ = conn
+                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 60\r\n\r\n{\"Id\":\"ab")
+                    .await;
+                let _ = conn.flush().await;
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                // SO_LINGER 0: the close is a reset.
+                conn.set_zero_linger().unwrap();
+                drop(conn);
+            } else {
+                let _ = conn.write_all(&inspect_answer("after")).await;
+                let _ = conn.flush().await;
+            }
+            n += 1;
+        }
+    });
+    let docker = Docker::builder()
+        .host(&format!("tcp://{addr}"))
+        .unwrap()
+        .version(VersionSetting::Fixed(ApiVersion::new(1, 41)))
+        .build()
+        .unwrap();
+    match inspect_id(&docker).await {
+        Err(Error::Transport { .. }) => {}
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+    assert_eq!(inspect_id(&docker).await.unwrap(), "after");
+}
