@@ -512,6 +512,36 @@ async fn build_args_target_labels_and_several_tags() {
     );
 }
 
+/// A gzip-compressed context (docker-py's `gzip`): the engine unpacks it
+/// and the build sees its files.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_compressed_context_builds() {
+    let Some(docker) = common::docker().await else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("Dockerfile"),
+        busybox("COPY note.txt /note.txt\nRUN cat /note.txt\n"),
+    )
+    .unwrap();
+    fs::write(tmp.path().join("note.txt"), "came through gzip\n").unwrap();
+    let name = format!("docker-engine-rs-test/build:{}", common::unique("gzip"));
+    let cleanup = Cleanup {
+        docker: docker.clone(),
+        names: vec![name.clone()],
+    };
+    let (k, v) = label();
+    let opts = BuildOptions::default().tag(&name).label(k, v).gzip(true);
+    let built = docker
+        .images()
+        .build_image(BuildContext::dir(tmp.path()), &opts)
+        .await;
+    cleanup.remove_all().await;
+    let text = built.unwrap().output.concat();
+    assert!(text.contains("came through gzip"), "{text}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_step_is_a_typed_error_with_its_output() {
     let Some(docker) = common::docker().await else {
