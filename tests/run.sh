@@ -24,5 +24,5 @@ cargo test -p docker-engine --features blocking --doc -- blocking
 tests/downstream/run.sh
 # One runnable example per area, against the local engine.
 tests/examples.sh
-# Every fuzz target for a few seconds (nightly, cargo-fuzz).
-tests/fuzz-smoke.sh 10
+# Every fuzz target for 5 seconds (nightly, cargo-fuzz).
+tests/fuzz-smoke.sh 5
