@@ -765,6 +765,7 @@ impl CallHook {
         check_path_params(request, op, self.docker.inner.base_path_len)
             .map_err(|e| self.fail(e))?;
         crate::placement::place(request, op, self.detach_keys.as_deref());
+        crate::placement::renamed_query(request, op, version);
         crate::placement::http_headers(request, &self.http_headers);
         versions::check_request(op, request, version).map_err(|refusal| {
             self.fail(Error::UnsupportedByVersion {
@@ -858,6 +859,7 @@ impl Hook for RawHook {
             );
             check_path_params(request, op, self.base_path_len).map_err(|e| e.to_string())?;
             crate::placement::place(request, op, self.detach_keys.as_deref());
+            crate::placement::renamed_query(request, op, self.version);
             crate::placement::http_headers(request, &self.http_headers);
             versions::check_request(op, request, self.version).map_err(|r| r.to_string())
         })

@@ -169,6 +169,46 @@ pub(crate) fn place(request: &mut reqwest::Request, op: &Operation, detach_keys:
     }
 }
 
+/// Query parameters the Engine renamed: `(operation, name now, name
+/// before, the version that reads the new name)`. Below that version the
+/// parameter is sent under its old name, which those engines read.
+const RENAMED_QUERY: &[(&str, &str, &str, ApiVersion)] = &[(
+    "BuildPrune",
+    "reserved-space",
+    "keep-storage",
+    ApiVersion::new(1, 48),
+)];
+
+/// Renames the query parameters of [`RENAMED_QUERY`] for an engine at
+/// `version`.
+pub(crate) fn renamed_query(request: &mut reqwest::Request, op: &Operation, version: ApiVersion) {
+    for &(id, new, old, since) in RENAMED_QUERY {
+        if op.id != id || version >= since {
+            continue;
+        }
+        if !request.url().query_pairs().any(|(k, _)| k == new) {
+            continue;
+        }
+        let pairs: Vec<(String, String)> = request
+            .url()
+            .query_pairs()
+            .map(|(k, v)| {
+                let k = if k == new {
+                    old.to_string()
+                } else {
+                    k.into_owned()
+                };
+                (k, v.into_owned())
+            })
+            .collect();
+        request
+            .url_mut()
+            .query_pairs_mut()
+            .clear()
+            .extend_pairs(pairs);
+    }
+}
+
 /// Adds `HttpHeaders` from the CLI configuration (as docker-py and the CLI
 /// send them on every request), except a header the request already has:
 /// what the SDK or the caller set wins.
@@ -196,6 +236,31 @@ fn detached(request: &reqwest::Request) -> bool {
 mod tests {
     use super::*;
     use docker_engine_raw::ops;
+
+    /// Each rename still applies: the version table has the old name up to
+    /// (at least) the new one's first version, and the new name from it.
+    #[test]
+    fn renamed_query_parameters_go_by_their_old_name_below_the_new_one() {
+        for &(id, new, old, since) in RENAMED_QUERY {
+            let op = ops::OPERATIONS.iter().find(|o| o.id == id).unwrap();
+            let older = ApiVersion::new(since.major(), since.minor() - 1);
+            let mut r = request(&format!("http://e/v{older}/build/prune?{new}=5&all=true"));
+            renamed_query(&mut r, op, older);
+            assert_eq!(r.url().query(), Some(format!("{old}=5&all=true").as_str()));
+            assert!(
+                docker_engine_raw::versions::check_request(op, &r, older).is_ok(),
+                "{old} is read at {older}"
+            );
+            let mut r = request(&format!("http://e/v{older}/build/prune?{new}=5"));
+            assert!(
+                docker_engine_raw::versions::check_request(op, &r, older).is_err(),
+                "{new} is not read at {older}: the rename is needed"
+            );
+            renamed_query(&mut r, op, since);
+            assert_eq!(r.url().query(), Some(format!("{new}=5").as_str()));
+            assert!(docker_engine_raw::versions::check_request(op, &r, since).is_ok());
+        }
+    }
 
     #[test]
     fn the_mac_address_goes_where_each_version_reads_it() {

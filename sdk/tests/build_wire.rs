@@ -376,12 +376,24 @@ async fn prune_builds_options_on_the_wire() {
         );
         assert_eq!(seen[0].query_pairs, want, "{desc}");
     }
-    // The space limits are 1.48's: refused unsent below it.
+    // Below 1.48 the kept size goes by its old name; the other space
+    // limits are 1.48's: refused unsent.
     let (host, log) = fake_engine("1.41", false).await;
     let docker = client(&host, (1, 41));
+    docker
+        .images()
+        .prune_builds(&d().keep_storage(1 << 30))
+        .await
+        .unwrap();
+    let seen = taken(&log);
+    assert_eq!(seen[0].path, "/v1.41/build/prune");
+    assert_eq!(
+        seen[0].query_pairs,
+        pairs(&[("keep-storage", "1073741824")])
+    );
     let e = docker
         .images()
-        .prune_builds(&d().keep_storage(1))
+        .prune_builds(&d().max_used_space(1))
         .await
         .unwrap_err();
     assert!(matches!(e, Error::UnsupportedByVersion { .. }), "{e}");

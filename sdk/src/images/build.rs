@@ -182,8 +182,8 @@ options! {
         /// Remove all unused build cache, not only dangling entries (API
         /// 1.39+).
         all: flag,
-        /// Keep this many bytes of cache (`reserved-space`, API 1.48+; older
-        /// engines name it `keep-storage`, which this SDK does not send).
+        /// Keep this many bytes of cache (API 1.39+: sent as
+        /// `reserved-space` from 1.48, as `keep-storage` before).
         keep_storage: opt<i64>,
         /// Remove cache until at most this many bytes are used (API 1.48+).
         max_used_space: opt<i64>,
