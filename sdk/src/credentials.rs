@@ -483,32 +483,9 @@ mod helper_tests {
     /// A `docker-credential-<name>` keeping credentials in a file beside
     /// it, one `ServerURL<TAB>Username<TAB>Secret` line each.
     pub(crate) fn write_helper(dir: &Path, name: &str) -> PathBuf {
-        let script = format!(
-            r#"#!/bin/sh
-store="{dir}/{name}.store"
-touch "$store"
-case "$1" in
-get)
-  url=$(cat)
-  line=$(grep -F "$url	" "$store" | head -n1)
-  if [ -z "$line" ]; then echo "credentials not found in native keychain"; exit 1; fi
-  user=$(printf '%s' "$line" | cut -f2); secret=$(printf '%s' "$line" | cut -f3)
-  printf '{{"ServerURL":"%s","Username":"%s","Secret":"%s"}}' "$url" "$user" "$secret" ;;
-store)
-  doc=$(cat)
-  url=$(printf '%s' "$doc" | sed 's/.*"ServerURL":"\([^"]*\)".*/\1/')
-  user=$(printf '%s' "$doc" | sed 's/.*"Username":"\([^"]*\)".*/\1/')
-  secret=$(printf '%s' "$doc" | sed 's/.*"Secret":"\([^"]*\)".*/\1/')
-  grep -v -F "$url	" "$store" > "$store.new"; mv "$store.new" "$store"
-  printf '%s\t%s\t%s\n' "$url" "$user" "$secret" >> "$store" ;;
-erase)
-  url=$(cat)
-  grep -v -F "$url	" "$store" > "$store.new"; mv "$store.new" "$store" ;;
-*) echo "unknown action $1"; exit 2 ;;
-esac
-"#,
-            dir = dir.display()
-        );
+        let store = dir.join(format!("{name}.store"));
+        let script = include_str!("../tests/common/credential-helper.sh")
+            .replace("@STORE@", &store.display().to_string());
         let path = dir.join(format!("docker-credential-{name}"));
         std::fs::write(&path, script).unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
