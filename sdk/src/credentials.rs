@@ -252,6 +252,36 @@ impl Docker {
     pub fn credentials(&self) -> Credentials {
         Credentials::new(self.cli_config(), self.credstore_env().to_vec())
     }
+
+    /// The credentials a call that reaches the registry of `reference`
+    /// carries: `explicit` when the caller gave them, else those the CLI
+    /// configuration has for that registry (the CLI's choice for image
+    /// pull and push, plugin privileges, install, upgrade and push).
+    pub(crate) async fn auth_for(
+        &self,
+        reference: &Reference,
+        explicit: Option<&RegistryAuth>,
+    ) -> Result<Option<RegistryAuth>> {
+        match explicit {
+            Some(auth) => Ok(Some(auth.clone())),
+            None => self.credentials().for_reference(reference).await,
+        }
+    }
+
+    /// The `X-Registry-Auth` value for such a call: as
+    /// [`Docker::auth_for`], and `{}` when there are no credentials, as
+    /// the CLI sends it.
+    pub(crate) async fn auth_header_for(
+        &self,
+        reference: &Reference,
+        explicit: Option<&RegistryAuth>,
+    ) -> Result<String> {
+        Ok(self
+            .auth_for(reference, explicit)
+            .await?
+            .unwrap_or_default()
+            .header_value())
+    }
 }
 
 fn write_error(path: &Path, e: std::io::Error) -> Error {

@@ -7,11 +7,16 @@
 //! [`Plugins::pull`] (the engine refuses an install whose privileges
 //! differ from what the plugin asks).
 //!
+//! Every call that reaches a registry (privileges, pull, upgrade, push)
+//! carries credentials in `X-Registry-Auth` as the CLI does: those the
+//! call's options give, else those the CLI configuration has for the
+//! registry of the reference ([`Docker::credentials`]), else `{}`.
+//!
 //! ```no_run
 //! # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
-//! use docker_engine::plugins::{PullOptions, RemoveOptions};
+//! use docker_engine::plugins::{PullOptions, RegistryOptions, RemoveOptions};
 //! let plugins = docker.plugins();
-//! let wanted = plugins.privileges("vieux/sshfs:latest").await?;
+//! let wanted = plugins.privileges("vieux/sshfs:latest", &RegistryOptions::default()).await?;
 //! // ... show `wanted` to the user, who agrees ...
 //! plugins.pull("vieux/sshfs:latest", &wanted, &PullOptions::default()).await?.finish().await?;
 //! plugins.enable("vieux/sshfs:latest", &Default::default()).await?;
@@ -30,6 +35,7 @@ use crate::filters::Filters;
 use crate::models;
 use crate::options::options;
 use crate::progress::ProgressStream;
+use crate::reference::Reference;
 use crate::types::parse_key_value;
 
 options! {
@@ -66,15 +72,18 @@ options! {
     pub struct PullOptions {
         /// The local name to install it as (default: the remote reference).
         name: opt<String>,
-        /// Credentials for the registry (`X-Registry-Auth`).
+        /// Credentials for the registry (`X-Registry-Auth`; default: those
+        /// the CLI configuration has for it).
         auth: opt<RegistryAuth>,
     }
 }
 
 options! {
-    /// Options for [`Plugins::upgrade`] and [`Plugins::push`].
+    /// Options for [`Plugins::privileges`], [`Plugins::upgrade`] and
+    /// [`Plugins::push`].
     pub struct RegistryOptions {
-        /// Credentials for the registry (`X-Registry-Auth`).
+        /// Credentials for the registry (`X-Registry-Auth`; default: those
+        /// the CLI configuration has for it).
         auth: opt<RegistryAuth>,
     }
 }
@@ -145,24 +154,36 @@ impl Plugins<'_> {
 
     /// The privileges a plugin in a registry asks for (network, mounts,
     /// devices, capabilities): what the caller accepts with
-    /// [`Plugins::pull`].
+    /// [`Plugins::pull`]. The engine reads the plugin's configuration from
+    /// the registry with the credentials of [`RegistryOptions::auth`], else
+    /// those the CLI configuration has for it.
     ///
     /// # Errors
-    /// [`Error::NotFound`] or [`Error::Engine`] when the registry has no
-    /// such plugin or cannot be reached.
+    /// [`Error::InvalidReference`] (nothing is sent);
+    /// [`Error::CredentialHelper`] when the configured helper fails;
+    /// [`Error::NotFound`], [`Error::Unauthorized`] or [`Error::Engine`]
+    /// when the registry has no such plugin, refuses the credentials or
+    /// cannot be reached.
     ///
     /// ```no_run
     /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
-    /// for p in docker.plugins().privileges("vieux/sshfs:latest").await? {
+    /// use docker_engine::plugins::RegistryOptions;
+    /// let opts = RegistryOptions::default();
+    /// for p in docker.plugins().privileges("vieux/sshfs:latest", &opts).await? {
     ///     println!("{:?}: {:?}", p.name, p.value);
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn privileges(&self, remote: &str) -> Result<Vec<models::PluginPrivilege>> {
+    pub async fn privileges(
+        &self,
+        remote: &str,
+        opts: &RegistryOptions,
+    ) -> Result<Vec<models::PluginPrivilege>> {
+        let auth = self.auth_header(remote, opts.auth.as_ref()).await?;
         let r = self
             .docker
             .call(Answer::Prompt, async |c| {
-                c.get_plugin_privileges(remote).await
+                c.get_plugin_privileges(remote, Some(&auth)).await
             })
             .await?;
         Ok(r.into_inner().unwrap_or_default())
@@ -173,20 +194,22 @@ impl Plugins<'_> {
     /// the caller accepted them). The answer is the pull's progress:
     /// [`ProgressStream::finish`] waits until the plugin is installed
     /// (disabled: enable it next). The stream is not cut by the response
-    /// timeout.
+    /// timeout. Credentials as for [`Plugins::privileges`].
     ///
     /// # Errors
-    /// [`Error::Conflict`] for a name already installed; the engine's
-    /// refusal of a bad reference. In the stream, as [`Error::InStream`]:
+    /// [`Error::InvalidReference`] (nothing is sent); [`Error::Conflict`]
+    /// for a name already installed. In the stream, as [`Error::InStream`]:
     /// privileges that differ from what the plugin asks, a missing plugin,
     /// refused credentials.
     ///
     /// ```no_run
     /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
-    /// use docker_engine::{plugins::PullOptions, RegistryAuth};
+    /// use docker_engine::plugins::{PullOptions, RegistryOptions};
+    /// use docker_engine::RegistryAuth;
     /// let remote = "registry.example:5000/team/sshfs:1";
     /// let auth = RegistryAuth::new("me", "secret").server_address("registry.example:5000");
-    /// let granted = docker.plugins().privileges(remote).await?;
+    /// let for_registry = RegistryOptions::default().auth(auth.clone());
+    /// let granted = docker.plugins().privileges(remote, &for_registry).await?;
     /// let opts = PullOptions::default().name("sshfs").auth(auth);
     /// docker.plugins().pull(remote, &granted, &opts).await?.finish().await?;
     /// # Ok(()) }
@@ -198,17 +221,12 @@ impl Plugins<'_> {
         opts: &PullOptions,
     ) -> Result<ProgressStream> {
         let privileges = privileges.to_vec();
-        let auth = opts.auth.as_ref().map(RegistryAuth::header_value);
+        let auth = self.auth_header(remote, opts.auth.as_ref()).await?;
         let r = self
             .docker
             .call(Answer::Stream, async |c| {
-                c.plugin_pull(
-                    opts.name.as_deref(),
-                    remote,
-                    auth.as_deref(),
-                    Some(&privileges),
-                )
-                .await
+                c.plugin_pull(opts.name.as_deref(), remote, Some(&auth), Some(&privileges))
+                    .await
             })
             .await?;
         Ok(ProgressStream::from_raw("PluginPull", r.into_inner()))
@@ -308,18 +326,21 @@ impl Plugins<'_> {
 
     /// Upgrades a disabled plugin to the image `remote`, granting it
     /// `privileges` (API 1.26+). The answer is the pull's progress
-    /// ([`ProgressStream::finish`] waits until done).
+    /// ([`ProgressStream::finish`] waits until done). Credentials (for the
+    /// registry of `remote`) as for [`Plugins::privileges`].
     ///
     /// # Errors
+    /// [`Error::InvalidReference`] for `remote` (nothing is sent);
     /// [`Error::NotFound`]; the engine's refusal for an enabled plugin; in
     /// the stream, as [`Error::InStream`], a failure while pulling.
     ///
     /// ```no_run
     /// # async fn demo(docker: docker_engine::Docker) -> docker_engine::Result<()> {
     /// use docker_engine::plugins::RegistryOptions;
-    /// let granted = docker.plugins().privileges("vieux/sshfs:next").await?;
+    /// let opts = RegistryOptions::default();
+    /// let granted = docker.plugins().privileges("vieux/sshfs:next", &opts).await?;
     /// docker.plugins()
-    ///     .upgrade("sshfs", "vieux/sshfs:next", &granted, &RegistryOptions::default())
+    ///     .upgrade("sshfs", "vieux/sshfs:next", &granted, &opts)
     ///     .await?
     ///     .finish()
     ///     .await?;
@@ -333,11 +354,11 @@ impl Plugins<'_> {
         opts: &RegistryOptions,
     ) -> Result<ProgressStream> {
         let privileges = privileges.to_vec();
-        let auth = opts.auth.as_ref().map(RegistryAuth::header_value);
+        let auth = self.auth_header(remote, opts.auth.as_ref()).await?;
         let r = self
             .docker
             .call(Answer::Stream, async |c| {
-                c.plugin_upgrade(name, remote, auth.as_deref(), Some(&privileges))
+                c.plugin_upgrade(name, remote, Some(&auth), Some(&privileges))
                     .await
             })
             .await?;
@@ -346,9 +367,11 @@ impl Plugins<'_> {
 
     /// Pushes a plugin to the registry its name points at. The answer is
     /// the push's progress ([`ProgressStream::finish`] waits until done).
+    /// Credentials as for [`Plugins::privileges`].
     ///
     /// # Errors
-    /// [`Error::NotFound`]; in the stream, as [`Error::InStream`], a
+    /// [`Error::InvalidReference`] when `name` is not a reference (nothing
+    /// is sent); [`Error::NotFound`]; in the stream, as [`Error::InStream`], a
     /// failure while pushing (an unreachable registry, refused
     /// credentials).
     ///
@@ -363,11 +386,11 @@ impl Plugins<'_> {
     /// # Ok(()) }
     /// ```
     pub async fn push(&self, name: &str, opts: &RegistryOptions) -> Result<ProgressStream> {
-        let auth = opts.auth.as_ref().map(RegistryAuth::header_value);
+        let auth = self.auth_header(name, opts.auth.as_ref()).await?;
         let r = self
             .docker
             .call(Answer::Stream, async |c| {
-                c.plugin_push(name, auth.as_deref()).await
+                c.plugin_push(name, Some(&auth)).await
             })
             .await?;
         Ok(ProgressStream::from_raw("PluginPush", r.into_inner()))
@@ -450,5 +473,16 @@ impl Plugins<'_> {
             (Err(e), _) => Err(e),
             (Ok(_), Err(e)) => Err(Error::invalid_input(e)),
         }
+    }
+
+    /// The `X-Registry-Auth` value for a call that reaches the registry of
+    /// the plugin reference `reference` ([`Docker::auth_header_for`]).
+    async fn auth_header(
+        &self,
+        reference: &str,
+        explicit: Option<&RegistryAuth>,
+    ) -> Result<String> {
+        let r = Reference::parse(reference)?;
+        self.docker.auth_header_for(&r, explicit).await
     }
 }

@@ -7,6 +7,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use base64::Engine as _;
+use docker_engine::config::CliConfig;
 use docker_engine::containers::ContainerCreate;
 use docker_engine::plugins::{
     DisableOptions, EnableOptions, ListOptions, PullOptions, RegistryOptions, RemoveOptions,
@@ -350,7 +352,11 @@ async fn push_to_a_registry_then_install_upgrade_and_remove() {
                     .unwrap();
             }
             // What the plugin asks for: the host's network.
-            let privileges = docker.plugins().privileges(&v1).await.unwrap();
+            let privileges = docker
+                .plugins()
+                .privileges(&v1, &RegistryOptions::default())
+                .await
+                .unwrap();
             let network = privileges
                 .iter()
                 .find(|p| p.name.as_deref() == Some("network"))
@@ -419,6 +425,8 @@ async fn push_to_a_registry_then_install_upgrade_and_remove() {
         .await
     };
     remove_all(&docker, &[&v1, &v2, &local]).await;
+    let path = repo.strip_prefix(&format!("{registry}/")).unwrap();
+    common::registry::delete_repo(&registry, path, None).await;
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }
@@ -435,6 +443,7 @@ async fn push_and_install_with_registry_credentials() {
         return;
     };
     let dir = scratch("sdk-plugin-auth");
+    let config = scratch("sdk-plugin-auth-config");
     if build_plugin(&docker, dir.path()).await.is_none() {
         return;
     }
@@ -451,7 +460,10 @@ async fn push_and_install_with_registry_credentials() {
             docker.plugins().create(&remote, dir.path()).await.unwrap();
             // Without credentials, and with wrong ones: refused in the
             // stream, as the engine reports it.
-            for opts in [RegistryOptions::default(), RegistryOptions::default().auth(wrong.clone())] {
+            for opts in [
+                RegistryOptions::default(),
+                RegistryOptions::default().auth(wrong.clone()),
+            ] {
                 let e = docker
                     .plugins()
                     .push(&remote, &opts)
@@ -476,13 +488,34 @@ async fn push_and_install_with_registry_credentials() {
                 .await
                 .unwrap();
 
-            let granted = [serde_json::from_value(serde_json::json!({
-                "Name": "network", "Description": "permissions to access a network", "Value": ["host"]
-            }))
-            .unwrap()];
+            // The privileges, read from the registry. Without credentials,
+            // or with wrong ones, the engine (20.10) cannot read the
+            // plugin's configuration and answers that it needs none; with
+            // the right ones it names the host network.
+            for opts in [
+                RegistryOptions::default(),
+                RegistryOptions::default().auth(wrong.clone()),
+            ] {
+                let none = docker.plugins().privileges(&remote, &opts).await.unwrap();
+                assert!(none.is_empty(), "{none:?}");
+            }
+            let granted = docker
+                .plugins()
+                .privileges(&remote, &RegistryOptions::default().auth(auth.clone()))
+                .await
+                .unwrap();
+            let network = granted
+                .iter()
+                .find(|p| p.name.as_deref() == Some("network"))
+                .expect("the network privilege");
+            assert_eq!(network.value.as_deref(), Some(&["host".to_string()][..]));
             let denied = docker
                 .plugins()
-                .pull(&remote, &granted, &PullOptions::default().name(&local).auth(wrong))
+                .pull(
+                    &remote,
+                    &granted,
+                    &PullOptions::default().name(&local).auth(wrong),
+                )
                 .await;
             let denied = match denied {
                 Ok(stream) => stream.finish().await.map(|_| ()),
@@ -491,7 +524,11 @@ async fn push_and_install_with_registry_credentials() {
             assert!(denied.is_err(), "installed with a wrong password");
             docker
                 .plugins()
-                .pull(&remote, &granted, &PullOptions::default().name(&local).auth(auth))
+                .pull(
+                    &remote,
+                    &granted,
+                    &PullOptions::default().name(&local).auth(auth),
+                )
                 .await
                 .unwrap()
                 .finish()
@@ -504,11 +541,51 @@ async fn push_and_install_with_registry_credentials() {
                 .remove(&local, &RemoveOptions::default())
                 .await
                 .unwrap();
+
+            // With the credentials in the CLI configuration instead, and
+            // none in the calls: privileges and install work as the CLI's.
+            let basic =
+                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+            std::fs::write(
+                config.path().join("config.json"),
+                serde_json::json!({"auths": {registry.as_str(): {"auth": basic}}}).to_string(),
+            )
+            .unwrap();
+            let configured = docker_engine::DockerBuilder::from_env()
+                .unwrap()
+                .cli_config(CliConfig::load_dir(config.path()).unwrap())
+                .build()
+                .unwrap();
+            let privileges = configured
+                .plugins()
+                .privileges(&remote, &RegistryOptions::default())
+                .await
+                .unwrap();
+            assert_eq!(privileges, granted);
+            configured
+                .plugins()
+                .pull(&remote, &privileges, &PullOptions::default().name(&local))
+                .await
+                .unwrap()
+                .finish()
+                .await
+                .unwrap();
+            assert!(configured.plugins().inspect(&local).await.is_ok());
+            docker
+                .plugins()
+                .remove(&local, &RemoveOptions::default())
+                .await
+                .unwrap();
         })
         .catch_unwind()
         .await
     };
     remove_all(&docker, &[&remote, &local]).await;
+    let path = remote
+        .strip_prefix(&format!("{registry}/"))
+        .and_then(|r| r.strip_suffix(":latest"))
+        .unwrap();
+    common::registry::delete_repo(&registry, path, Some((&user, &password))).await;
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }

@@ -515,7 +515,10 @@ pub async fn call(c: &Client, op: &str, s: &Samples) -> bool {
         }
         "GetPluginPrivileges" => {
             const OP: &str = "GetPluginPrivileges";
-            drop(c.get_plugin_privileges(s.str(OP, "remote")).await);
+            drop(
+                c.get_plugin_privileges(s.str(OP, "remote"), Some(s.str(OP, "x_registry_auth")))
+                    .await,
+            );
         }
         "PluginPull" => {
             const OP: &str = "PluginPull";

@@ -86,11 +86,11 @@ pub const RULES: &[Rule] = &[
         apply: answers_without_body,
     },
     Rule {
-        name: "plugin_push_takes_registry_auth",
-        reason: "the engine reads X-Registry-Auth on plugin push (as on pull); the description omits it",
+        name: "registry_auth_the_engine_reads",
+        reason: "the engine reads X-Registry-Auth on plugin push, plugin privileges and DistributionInspect (as on pull); the descriptions omit it",
         versions: (25, 99),
         kind: Kind::Fix,
-        apply: plugin_push_takes_registry_auth,
+        apply: registry_auth_the_engine_reads,
     },
     Rule {
         name: "streamed_responses_are_bytes",
@@ -161,13 +161,6 @@ pub const RULES: &[Rule] = &[
         versions: (25, 99),
         kind: Kind::Policy,
         apply: open_string_enums,
-    },
-    Rule {
-        name: "distribution_inspect_reads_registry_auth",
-        reason: "the engine reads X-Registry-Auth for DistributionInspect (a private registry's manifest), undocumented",
-        versions: (30, 99),
-        kind: Kind::Fix,
-        apply: distribution_inspect_reads_registry_auth,
     },
     Rule {
         name: "flatten_all_of",
@@ -611,10 +604,32 @@ fn answers_without_body(spec: &mut Value, _: &Ctx) -> Result<usize> {
     Ok(changed)
 }
 
-fn plugin_push_takes_registry_auth(spec: &mut Value, _: &Ctx) -> Result<usize> {
+/// Operations that reach a registry and read its credentials from
+/// `X-Registry-Auth` although the descriptions never list the header, with
+/// the API version each appeared in. The engine decodes the header in each
+/// handler (moby `api/server/router/plugin/plugin_routes.go`: `parseHeaders`
+/// on push and on `getPrivileges`; `distribution_routes.go` for
+/// `getDistributionInfo`), and the CLI sends it on all three.
+const READS_REGISTRY_AUTH: &[(&str, u32)] = &[
+    ("PluginPush", 25),
+    ("GetPluginPrivileges", 25),
+    ("DistributionInspect", 30),
+];
+
+/// Adds `X-Registry-Auth` as an optional header to each operation of
+/// [`READS_REGISTRY_AUTH`]. Fails when one of them is missing from a
+/// version it should be in, or already documents the header (the fix is
+/// no longer needed there: take it out of the table).
+fn registry_auth_the_engine_reads(spec: &mut Value, ctx: &Ctx) -> Result<usize> {
+    let minor = parse_minor(ctx.target)?;
     let mut changed = 0;
+    let mut seen = Vec::new();
     for_each_op(spec, |_, _, op| {
-        if op_id(op) != "PluginPush" {
+        let id = op_id(op).to_string();
+        if !READS_REGISTRY_AUTH
+            .iter()
+            .any(|&(o, since)| o == id && minor >= since)
+        {
             return Ok(());
         }
         let params = op
@@ -622,20 +637,32 @@ fn plugin_push_takes_registry_auth(spec: &mut Value, _: &Ctx) -> Result<usize> {
             .or_insert_with(|| json!([]))
             .as_array_mut()
             .context("parameters")?;
-        let has = params.iter().any(|p| {
+        if params.iter().any(|p| {
             p.get("in").and_then(Value::as_str) == Some("header")
                 && p.get("name").and_then(Value::as_str) == Some("X-Registry-Auth")
-        });
-        if !has {
-            params.push(json!({
-                "in": "header",
-                "name": "X-Registry-Auth",
-                "schema": { "type": "string" }
-            }));
-            changed += 1;
+        }) {
+            bail!(
+                "{id} documents X-Registry-Auth in v{}: take it out of READS_REGISTRY_AUTH",
+                ctx.target
+            );
         }
+        params.push(json!({
+            "in": "header",
+            "name": "X-Registry-Auth",
+            "schema": { "type": "string" }
+        }));
+        seen.push(id);
+        changed += 1;
         Ok(())
     })?;
+    for &(op, since) in READS_REGISTRY_AUTH {
+        if minor >= since && !seen.iter().any(|s| s == op) {
+            bail!(
+                "{op} is not in v{} (READS_REGISTRY_AUTH says it is since 1.{since})",
+                ctx.target
+            );
+        }
+    }
     Ok(changed)
 }
 
@@ -823,37 +850,6 @@ fn secret_and_config_create_answer_id(spec: &mut Value, _: &Ctx) -> Result<usize
                 "type": "object",
                 "properties": { "ID": { "type": "string" } },
             });
-            changed += 1;
-        }
-        Ok(())
-    })?;
-    Ok(changed)
-}
-
-/// The engine's `getDistributionInfo` decodes `X-Registry-Auth` (as pull
-/// does) to reach a registry that needs credentials; the descriptions
-/// never list the header. Added as an optional header parameter.
-fn distribution_inspect_reads_registry_auth(spec: &mut Value, _: &Ctx) -> Result<usize> {
-    let mut changed = 0;
-    for_each_op(spec, |_, _, op| {
-        if op_id(op) != "DistributionInspect" {
-            return Ok(());
-        }
-        let params = op
-            .entry("parameters")
-            .or_insert_with(|| json!([]))
-            .as_array_mut()
-            .context("parameters")?;
-        let has = params.iter().any(|p| {
-            p.get("in").and_then(Value::as_str) == Some("header")
-                && p.get("name").and_then(Value::as_str) == Some("X-Registry-Auth")
-        });
-        if !has {
-            params.push(json!({
-                "in": "header",
-                "name": "X-Registry-Auth",
-                "schema": { "type": "string" }
-            }));
             changed += 1;
         }
         Ok(())
@@ -1290,6 +1286,62 @@ mod tests {
             let e = apply_rule(&rule(kind, never_done), &mut json!({}), &ctx).unwrap_err();
             assert!(format!("{e:#}").contains("does not hold"), "{e:#}");
         }
+    }
+
+    #[test]
+    fn registry_auth_rule_fails_when_its_table_goes_stale() {
+        let Some(history) = upstream() else { return };
+        let target = history.newest_released();
+        let fresh = crate::convert::swagger_to_openapi(&target.doc).unwrap();
+        let ctx = Ctx {
+            history: &history,
+            target: &target.version,
+        };
+        let mut spec = fresh.clone();
+        assert_eq!(registry_auth_the_engine_reads(&mut spec, &ctx).unwrap(), 3);
+        let has_header = |spec: &Value, path: &str| {
+            spec["paths"][path]["get"]["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["in"] == "header" && p["name"] == "X-Registry-Auth")
+        };
+        assert!(has_header(&spec, "/plugins/privileges"));
+        assert!(has_header(&spec, "/distribution/{name}/json"));
+        // Upstream documents the header on one of them: the table is stale.
+        let mut spec = fresh.clone();
+        spec["paths"]["/plugins/privileges"]["get"]["parameters"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"in": "header", "name": "X-Registry-Auth", "schema": {"type": "string"}}));
+        let e = registry_auth_the_engine_reads(&mut spec, &ctx).unwrap_err();
+        assert!(
+            format!("{e:#}").contains("GetPluginPrivileges documents"),
+            "{e:#}"
+        );
+        // An operation of the table is gone.
+        let mut spec = fresh;
+        spec["paths"]
+            .as_object_mut()
+            .unwrap()
+            .remove("/distribution/{name}/json");
+        let e = registry_auth_the_engine_reads(&mut spec, &ctx).unwrap_err();
+        assert!(
+            format!("{e:#}").contains("DistributionInspect is not in"),
+            "{e:#}"
+        );
+        // Before 1.30 DistributionInspect is not expected.
+        let old = history
+            .versions
+            .iter()
+            .find(|v| v.version == "1.29")
+            .unwrap();
+        let mut spec = crate::convert::swagger_to_openapi(&old.doc).unwrap();
+        let ctx = Ctx {
+            history: &history,
+            target: &old.version,
+        };
+        assert_eq!(registry_auth_the_engine_reads(&mut spec, &ctx).unwrap(), 2);
     }
 
     #[test]

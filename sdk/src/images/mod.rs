@@ -25,7 +25,6 @@ use std::path::Path;
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
-use crate::auth::RegistryAuth;
 use crate::client::{Answer, Docker};
 use crate::containers::flag;
 use crate::error::{Error, Result};
@@ -466,7 +465,7 @@ impl Images<'_> {
         opts: &DistributionInspectOptions,
     ) -> Result<models::DistributionInspect> {
         let r = Reference::parse(name)?;
-        let auth = self.auth_for(&r, opts.auth.as_ref()).await?;
+        let auth = self.docker.auth_for(&r, opts.auth.as_ref()).await?;
         let header = auth.map(|a| a.header_value());
         let name = r.to_string();
         Ok(self
@@ -476,19 +475,6 @@ impl Images<'_> {
             })
             .await?
             .into_inner())
-    }
-
-    /// The credentials for `reference`: the caller's, else those the CLI
-    /// configuration has for its registry.
-    async fn auth_for(
-        &self,
-        reference: &Reference,
-        explicit: Option<&RegistryAuth>,
-    ) -> Result<Option<RegistryAuth>> {
-        match explicit {
-            Some(auth) => Ok(Some(auth.clone())),
-            None => self.docker.credentials().for_reference(reference).await,
-        }
     }
 
     /// Pulls an image (`busybox`, `localhost:5000/app:1`,
@@ -518,9 +504,7 @@ impl Images<'_> {
                 "`{reference}`: a tag or digest cannot be pulled with all tags"
             )));
         }
-        let auth = self.auth_for(&r, opts.auth.as_ref()).await?;
-        // `{}` without credentials, as the CLI sends it.
-        let header = auth.unwrap_or_default().header_value();
+        let header = self.docker.auth_header_for(&r, opts.auth.as_ref()).await?;
         let from_image = r.name();
         let tag = (!opts.all_tags).then(|| r.tag_or_digest().to_string());
         let resp = self
@@ -575,10 +559,7 @@ impl Images<'_> {
                 "`{reference}`: a tag cannot be pushed with all tags"
             )));
         }
-        let auth = self.auth_for(&r, opts.auth.as_ref()).await?;
-        // The engine needs the header even without credentials (`{}`), as
-        // the CLI sends it.
-        let header = auth.unwrap_or_default().header_value();
+        let header = self.docker.auth_header_for(&r, opts.auth.as_ref()).await?;
         let name = r.name();
         let tag = (!opts.all_tags).then(|| r.tag_or_digest().to_string());
         let resp = self
