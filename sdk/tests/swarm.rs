@@ -1214,8 +1214,9 @@ async fn boundaries(docker: &Docker) {
 }
 
 /// A service whose image only a registry behind basic auth has: created
-/// with `ServiceCreate::registry_auth`, the node pulls it and the task
-/// runs. The image is the test image pushed there from the swarm engine
+/// with the credentials of a CLI configuration of the test's own
+/// (`ServiceCreate::with_registry_auth`, the CLI's `--with-registry-auth`),
+/// the node pulls it and the task runs. The image is the test image pushed there from the swarm engine
 /// under a unique tag, then untagged locally so the node must pull.
 async fn private_image(docker: &Docker) {
     use docker_engine::RegistryAuth;
@@ -1255,7 +1256,27 @@ async fn private_image(docker: &Docker) {
         .unwrap();
 
     let name = unique("private");
-    let created = docker
+    let config = tempfile::tempdir().unwrap();
+    let basic = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            auth.username().unwrap(),
+            auth.password().unwrap()
+        ))
+    };
+    std::fs::write(
+        config.path().join("config.json"),
+        serde_json::json!({"auths": {registry.as_str(): {"auth": basic}}}).to_string(),
+    )
+    .unwrap();
+    let configured = Docker::builder()
+        .host(&std::env::var("DOCKER_ENGINE_RS_SWARM_HOST").unwrap())
+        .unwrap()
+        .cli_config(docker_engine::config::CliConfig::load_dir(config.path()).unwrap())
+        .build()
+        .unwrap();
+    let created = configured
         .services()
         .create(
             &ServiceCreate::new(
@@ -1264,7 +1285,7 @@ async fn private_image(docker: &Docker) {
             )
             .name(name.clone())
             .label(LABEL, "private")
-            .registry_auth(auth.clone()),
+            .with_registry_auth(true),
         )
         .await
         .unwrap();

@@ -3258,3 +3258,80 @@ async fn forced_again(docker: &Docker, log: &Log) -> Seen {
     )
     .await
 }
+
+/// A service carries the configured credentials for its image's registry
+/// only when asked (the CLI's `--with-registry-auth`), and the caller's own
+/// credentials win.
+#[tokio::test]
+async fn service_credentials_come_from_the_configuration_only_when_asked() {
+    use docker_engine::services::{ServiceCreate, UpdateOptions};
+    use docker_engine::types::{ContainerSpec, TaskTemplate};
+    use docker_engine::RegistryAuth;
+    let (host, log) = fake_engine("1.44").await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.json"),
+        r#"{"auths": {"127.0.0.1:25001": {"auth": "dXNlcjpwYXNz"}}}"#,
+    )
+    .unwrap();
+    let docker = Docker::builder()
+        .host(&host)
+        .unwrap()
+        .version(VersionSetting::Fixed(ApiVersion::new(1, 44)))
+        .cli_config(docker_engine::config::CliConfig::load_dir(dir.path()).unwrap())
+        .build()
+        .unwrap();
+    let private = "127.0.0.1:25001/team/app:1@sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
+    let create = |image: &str| ServiceCreate::new(TaskTemplate::new(ContainerSpec::new(image)));
+    let configured = serde_json::json!({"username": "user", "password": "pass", "serveraddress": "127.0.0.1:25001"});
+    let mine = RegistryAuth::new("me", "mine").server_address("127.0.0.1:25001");
+
+    let _ = docker.services().create(&create(private)).await;
+    assert_eq!(header(&taken(&log)[0], "x-registry-auth"), None);
+    let _ = docker
+        .services()
+        .create(&create(private).with_registry_auth(true))
+        .await;
+    assert_eq!(decoded_auth(&taken(&log)[0]), configured);
+    let _ = docker
+        .services()
+        .create(
+            &create(private)
+                .with_registry_auth(true)
+                .registry_auth(mine.clone()),
+        )
+        .await;
+    assert_eq!(
+        header(&taken(&log)[0], "x-registry-auth"),
+        Some(mine.header_value().as_str())
+    );
+    // Nothing configured for Docker Hub: `{}`, as the CLI sends it.
+    let _ = docker
+        .services()
+        .create(&create("busybox").with_registry_auth(true))
+        .await;
+    assert_eq!(header(&taken(&log)[0], "x-registry-auth"), Some("e30="));
+
+    // An update: from the image of the spec it sends.
+    let spec = create(private).build().unwrap();
+    let opts = UpdateOptions::default().with_registry_auth(true);
+    let _ = docker.services().update("s1", 3, &spec, &opts).await;
+    let seen = taken(&log);
+    assert_eq!(seen[0].path, "/v1.44/services/s1/update");
+    assert_eq!(decoded_auth(&seen[0]), configured);
+    let _ = docker
+        .services()
+        .update("s1", 3, &spec, &UpdateOptions::default())
+        .await;
+    assert_eq!(header(&taken(&log)[0], "x-registry-auth"), None);
+
+    // A spec without an image cannot name a registry: a typed error, and
+    // nothing is sent.
+    let e = docker
+        .services()
+        .update("s1", 3, &Default::default(), &opts)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::InvalidInput { .. }), "{e:?}");
+    assert!(taken(&log).is_empty());
+}

@@ -41,6 +41,7 @@ pub struct ServiceCreate {
     rollback: Option<RollbackConfig>,
     endpoint: Option<EndpointSpec>,
     pub(super) auth: Option<RegistryAuth>,
+    pub(super) with_registry_auth: bool,
 }
 
 impl ServiceCreate {
@@ -86,6 +87,16 @@ impl ServiceCreate {
     /// `X-Registry-Auth`; the engine passes them to the nodes).
     pub fn registry_auth(mut self, auth: RegistryAuth) -> Self {
         self.auth = Some(auth);
+        self
+    }
+
+    /// Send the credentials the CLI configuration has for the registry of
+    /// the image (the CLI's `--with-registry-auth`; docker-py's
+    /// `create_service` always does), unless [`ServiceCreate::registry_auth`]
+    /// gives others. Off by default, as in the CLI: the swarm stores the
+    /// credentials with the service and hands them to its nodes.
+    pub fn with_registry_auth(mut self, yes: bool) -> Self {
+        self.with_registry_auth = yes;
         self
     }
 
@@ -172,6 +183,10 @@ options! {
         /// Credentials for pulling the (new) image from a private registry
         /// (sent in `X-Registry-Auth`).
         registry_auth: opt<RegistryAuth>,
+        /// Send the credentials the CLI configuration has for the registry
+        /// of the spec's image, unless `registry_auth` gives others (the
+        /// CLI's `--with-registry-auth`).
+        with_registry_auth: flag,
     }
 }
 

@@ -110,15 +110,47 @@ impl Services<'_> {
     /// ```
     pub async fn create(&self, spec: &ServiceCreate) -> Result<models::ServiceCreateResponse> {
         let body = spec.build()?;
-        self.send_create(&body, spec.auth.as_ref()).await
+        let auth = self
+            .auth_header(&body, spec.auth.as_ref(), spec.with_registry_auth)
+            .await?;
+        self.send_create(&body, auth).await
+    }
+
+    /// The `X-Registry-Auth` value for sending `spec`: the caller's
+    /// credentials; else, when `configured`, those the CLI configuration
+    /// has for the registry of the spec's image (`{}` without any, as the
+    /// CLI's `--with-registry-auth` sends it); else none.
+    async fn auth_header(
+        &self,
+        spec: &models::ServiceSpec,
+        explicit: Option<&crate::RegistryAuth>,
+        configured: bool,
+    ) -> Result<Option<String>> {
+        if let Some(auth) = explicit {
+            return Ok(Some(auth.header_value()));
+        }
+        if !configured {
+            return Ok(None);
+        }
+        let image = spec
+            .task_template
+            .as_ref()
+            .and_then(|t| t.container_spec.as_ref())
+            .and_then(|c| c.image.as_deref())
+            .ok_or_else(|| {
+                crate::Error::invalid_input(
+                    "registry credentials from the configuration need the service's image, and its spec names none",
+                )
+            })?;
+        let reference = crate::reference::Reference::parse(image)?;
+        Ok(Some(self.docker.auth_header_for(&reference, None).await?))
     }
 
     async fn send_create(
         &self,
         spec: &models::ServiceSpec,
-        auth: Option<&crate::RegistryAuth>,
+        auth: Option<String>,
     ) -> Result<models::ServiceCreateResponse> {
-        let auth = auth.map(crate::RegistryAuth::header_value);
         Ok(self
             .docker
             .call(Answer::Prompt, async |c| {
@@ -237,10 +269,9 @@ impl Services<'_> {
         rollback: Option<&str>,
     ) -> Result<Vec<String>> {
         let version = version_param(version)?;
-        let auth = opts
-            .registry_auth
-            .as_ref()
-            .map(crate::RegistryAuth::header_value);
+        let auth = self
+            .auth_header(spec, opts.registry_auth.as_ref(), opts.with_registry_auth)
+            .await?;
         let r = self
             .docker
             .call(Answer::Prompt, async |c| {
