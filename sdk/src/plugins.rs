@@ -156,7 +156,10 @@ impl Plugins<'_> {
     /// devices, capabilities): what the caller accepts with
     /// [`Plugins::pull`]. The engine reads the plugin's configuration from
     /// the registry with the credentials of [`RegistryOptions::auth`], else
-    /// those the CLI configuration has for it.
+    /// those the CLI configuration has for it. An engine that cannot read
+    /// it (credentials missing or refused) may answer an empty list rather
+    /// than an error, as 20.10 does; an install with those credentials
+    /// then fails.
     ///
     /// # Errors
     /// [`Error::InvalidReference`] (nothing is sent);
