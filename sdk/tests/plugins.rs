@@ -7,7 +7,6 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use base64::Engine as _;
 use docker_engine::config::CliConfig;
 use docker_engine::containers::ContainerCreate;
 use docker_engine::plugins::{
@@ -544,13 +543,7 @@ async fn push_and_install_with_registry_credentials() {
 
             // With the credentials in the CLI configuration instead, and
             // none in the calls: privileges and install work as the CLI's.
-            let basic =
-                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-            std::fs::write(
-                config.path().join("config.json"),
-                serde_json::json!({"auths": {registry.as_str(): {"auth": basic}}}).to_string(),
-            )
-            .unwrap();
+            common::registry::write_config_auths(config.path(), &registry, &user, &password);
             let configured = docker_engine::DockerBuilder::from_env()
                 .unwrap()
                 .cli_config(CliConfig::load_dir(config.path()).unwrap())

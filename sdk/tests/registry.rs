@@ -391,13 +391,7 @@ async fn the_authenticated_registry_refuses_then_takes_credentials_from_login() 
 
             // reload_config: credentials written by someone else are used once
             // the configuration is read again.
-            let auth =
-                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-            std::fs::write(
-                dir.path().join("config.json"),
-                format!(r#"{{"auths": {{"{registry}": {{"auth": "{auth}"}}}}}}"#),
-            )
-            .unwrap();
+            common::registry::write_config_auths(dir.path(), &registry, &user, &password);
             let err = failure(images.pull(&target, &PullOptions::default()).await).await;
             assert!(err.engine_message().is_some(), "not read yet: {err:?}");
             docker.reload_config().unwrap();

@@ -1257,19 +1257,12 @@ async fn private_image(docker: &Docker) {
 
     let name = unique("private");
     let config = tempfile::tempdir().unwrap();
-    let basic = {
-        use base64::Engine as _;
-        base64::engine::general_purpose::STANDARD.encode(format!(
-            "{}:{}",
-            auth.username().unwrap(),
-            auth.password().unwrap()
-        ))
-    };
-    std::fs::write(
-        config.path().join("config.json"),
-        serde_json::json!({"auths": {registry.as_str(): {"auth": basic}}}).to_string(),
-    )
-    .unwrap();
+    common::registry::write_config_auths(
+        config.path(),
+        &registry,
+        auth.username().unwrap(),
+        auth.password().unwrap(),
+    );
     let configured = Docker::builder()
         .host(&std::env::var("DOCKER_ENGINE_RS_SWARM_HOST").unwrap())
         .unwrap()

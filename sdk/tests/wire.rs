@@ -1902,13 +1902,7 @@ async fn image_options_have_exactly_their_effect_on_the_query() {
     use docker_engine::streams::Body;
     let (host, log) = fake_engine("1.44").await;
     let dir = tempfile::tempdir().unwrap();
-    let docker = Docker::builder()
-        .host(&host)
-        .unwrap()
-        .version(VersionSetting::Fixed(ApiVersion::new(1, 44)))
-        .cli_config(docker_engine::config::CliConfig::load_dir(dir.path()).unwrap())
-        .build()
-        .unwrap();
+    let docker = configured(&host, 44, dir.path());
     type Row = (
         &'static str,
         Call,
@@ -2375,6 +2369,18 @@ async fn image_options_have_exactly_their_effect_on_the_query() {
     assert!(taken(&log).is_empty());
 }
 
+/// A client of the fake engine at API 1.`minor` whose CLI configuration
+/// is the directory `dir`.
+fn configured(host: &str, minor: u16, dir: &std::path::Path) -> Docker {
+    Docker::builder()
+        .host(host)
+        .unwrap()
+        .version(VersionSetting::Fixed(ApiVersion::new(1, minor)))
+        .cli_config(docker_engine::config::CliConfig::load_dir(dir).unwrap())
+        .build()
+        .unwrap()
+}
+
 fn header<'a>(seen: &'a Seen, name: &str) -> Option<&'a str> {
     seen.headers
         .iter()
@@ -2397,13 +2403,7 @@ async fn registry_auth_goes_in_its_header_from_the_call_or_the_configuration() {
     use docker_engine::RegistryAuth;
     let (host, log) = fake_engine("1.44").await;
     let dir = tempfile::tempdir().unwrap();
-    let docker = Docker::builder()
-        .host(&host)
-        .unwrap()
-        .version(VersionSetting::Fixed(ApiVersion::new(1, 44)))
-        .cli_config(docker_engine::config::CliConfig::load_dir(dir.path()).unwrap())
-        .build()
-        .unwrap();
+    let docker = configured(&host, 44, dir.path());
 
     // Nothing configured: `{}`, as the CLI sends it.
     docker
@@ -2523,13 +2523,7 @@ async fn plugin_registry_calls_carry_registry_auth_as_the_cli_does() {
     use docker_engine::RegistryAuth;
     let (host, log) = fake_engine("1.41").await;
     let dir = tempfile::tempdir().unwrap();
-    let docker = Docker::builder()
-        .host(&host)
-        .unwrap()
-        .version(VersionSetting::Fixed(ApiVersion::new(1, 41)))
-        .cli_config(docker_engine::config::CliConfig::load_dir(dir.path()).unwrap())
-        .build()
-        .unwrap();
+    let docker = configured(&host, 41, dir.path());
     let remote = "127.0.0.1:25001/docker-engine-rs-test/plugrec:v1";
     // What the fake engine answers does not matter here, only what is sent.
     let calls = async |docker: &Docker, opts: &RegistryOptions, pull: &PullOptions| {
@@ -3274,13 +3268,7 @@ async fn service_credentials_come_from_the_configuration_only_when_asked() {
         r#"{"auths": {"127.0.0.1:25001": {"auth": "dXNlcjpwYXNz"}}}"#,
     )
     .unwrap();
-    let docker = Docker::builder()
-        .host(&host)
-        .unwrap()
-        .version(VersionSetting::Fixed(ApiVersion::new(1, 44)))
-        .cli_config(docker_engine::config::CliConfig::load_dir(dir.path()).unwrap())
-        .build()
-        .unwrap();
+    let docker = configured(&host, 44, dir.path());
     let private = "127.0.0.1:25001/team/app:1@sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
     let create = |image: &str| ServiceCreate::new(TaskTemplate::new(ContainerSpec::new(image)));
     let configured = serde_json::json!({"username": "user", "password": "pass", "serveraddress": "127.0.0.1:25001"});

@@ -31,6 +31,18 @@ pub async fn delete_repo(registry: &str, repo: &str, auth: Option<(&str, &str)>)
     }
 }
 
+/// Writes `dir/config.json` as `docker login` leaves it for `registry`:
+/// `auths` with the base64 `user:password`.
+pub fn write_config_auths(dir: &std::path::Path, registry: &str, user: &str, password: &str) {
+    use base64::Engine as _;
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    std::fs::write(
+        dir.join("config.json"),
+        serde_json::json!({"auths": {registry: {"auth": basic}}}).to_string(),
+    )
+    .unwrap();
+}
+
 /// One plain HTTP/1.1 request to the registry: status, head, body.
 pub async fn http(
     registry: &str,
